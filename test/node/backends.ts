@@ -1,0 +1,25 @@
+import * as tf from "@tensorflow/tfjs";
+import "@tensorflow/tfjs-backend-wasm";
+
+/** The tfjs backends a Node test machine has; every kernel test runs on each. */
+export const NODE_BACKENDS = ["cpu", "wasm"] as const;
+export type NodeBackend = (typeof NODE_BACKENDS)[number];
+
+/** Switches tfjs to `name`, failing loudly rather than silently staying on another backend. */
+export async function useBackend(name: NodeBackend): Promise<void> {
+  const ok = await tf.setBackend(name);
+  await tf.ready();
+  if (!ok || tf.getBackend() !== name) throw new Error(`could not switch tfjs to the ${name} backend`);
+}
+
+/** max |a-b| / max(1, max |b|): a relative error that stays meaningful near zero. */
+export function relativeError(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  if (a.length !== b.length) throw new Error(`length mismatch: ${a.length} vs ${b.length}`);
+  let diff = 0;
+  let scale = 1;
+  for (let i = 0; i < a.length; i++) {
+    diff = Math.max(diff, Math.abs(a[i] - b[i]));
+    scale = Math.max(scale, Math.abs(b[i]));
+  }
+  return diff / scale;
+}

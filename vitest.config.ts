@@ -1,0 +1,31 @@
+import {defineConfig} from "vitest/config";
+
+// Two projects: `node` runs src/lib on tfjs's cpu and wasm backends; `browser` drives Debian's
+// Chromium (playwright-core) against the built site and esbuild-bundled kernel pages. Browser
+// files run one at a time: each launches Chromium, and two cores cannot host several at once.
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: "node",
+          include: ["test/node/**/*.test.ts"],
+          environment: "node",
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          pool: "forks"
+        }
+      },
+      {
+        test: {
+          name: "browser",
+          include: ["test/browser/**/*.test.ts"],
+          environment: "node",
+          testTimeout: 300_000,
+          hookTimeout: 300_000,
+          fileParallelism: false
+        }
+      }
+    ]
+  }
+});
