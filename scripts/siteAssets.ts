@@ -1,0 +1,27 @@
+// Prepares what the notebook site needs from node_modules before `npm start` / `npm run build`:
+// 1. tfjs's wasm binaries in src/assets/wasm, so the site serves them itself (never a CDN);
+// 2. a browser build of @tensorflow/tfjs-backend-wasm in src/components/vendor. Framework's
+//    bundler keeps the package's `import "fs"` (its package.json maps fs to false for browsers,
+//    which Framework ignores), and the page then fails to load; esbuild honours that mapping.
+//    tfjs-core and tfjs-backend-cpu stay external, so the page shares one tfjs engine.
+import {copyFileSync, mkdirSync} from "node:fs";
+import {join} from "node:path";
+import {build} from "esbuild";
+
+const wasmFrom = "node_modules/@tensorflow/tfjs-backend-wasm/dist";
+const wasmTo = "src/assets/wasm";
+mkdirSync(wasmTo, {recursive: true});
+for (const file of ["tfjs-backend-wasm.wasm", "tfjs-backend-wasm-simd.wasm", "tfjs-backend-wasm-threaded-simd.wasm"]) {
+  copyFileSync(join(wasmFrom, file), join(wasmTo, file));
+}
+
+await build({
+  entryPoints: ["@tensorflow/tfjs-backend-wasm"],
+  bundle: true,
+  format: "esm",
+  platform: "browser",
+  target: "es2022",
+  external: ["@tensorflow/tfjs-core", "@tensorflow/tfjs-backend-cpu", "@tensorflow/tfjs-backend-cpu/*"],
+  outfile: "src/components/vendor/tfjs-backend-wasm.js",
+  logLevel: "error"
+});

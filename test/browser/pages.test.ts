@@ -1,0 +1,68 @@
+import type {Browser} from "playwright-core";
+import {afterAll, beforeAll, describe, expect, it} from "vitest";
+import {launchChromium, openPage, serveStatic, type StaticServer} from "./harness.js";
+import {DIST, requireBuiltSite, settledCellErrors, sitePages} from "./site.js";
+
+let browser: Browser;
+let server: StaticServer;
+
+beforeAll(async () => {
+  requireBuiltSite();
+  server = await serveStatic(DIST);
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+describe("every page of the built site", () => {
+  const pages = sitePages();
+  it("includes the home page and the device notebook", () => {
+    expect(pages).toEqual(expect.arrayContaining(["/", "/notebooks/device"]));
+  });
+
+  it.each(pages)("%s renders, logs no error and requests only localhost", async (path) => {
+    const {page, log} = await openPage(browser, server.url + path);
+    await page.waitForSelector("main h1");
+    expect(await settledCellErrors(page)).toEqual([]);
+    expect((await page.textContent("main"))!.length).toBeGreaterThan(200);
+    expect(log.errors).toEqual([]);
+    expect(log.foreignRequests).toEqual([]);
+    await page.close();
+  });
+});
+
+describe("the device notebook", () => {
+  it("benchmarks all four backends and they compute the same numbers", async () => {
+    const {page, log} = await openPage(browser, `${server.url}/notebooks/device`);
+    await page.waitForSelector("table.device-bench tbody tr", {timeout: 120_000});
+    const rows = await page.$$eval("table.device-bench tbody tr", (trs) =>
+      trs.map((tr) => ({
+        backend: (tr as HTMLElement).dataset.backend!,
+        values: JSON.parse((tr as HTMLElement).dataset.values!) as number[],
+        gflops: Number(tr.children[2].textContent)
+      }))
+    );
+    expect(rows.map((r) => r.backend).sort()).toEqual(["cpu", "wasm", "webgl", "webgpu"]);
+    const cpu = rows.find((r) => r.backend === "cpu")!;
+    expect(cpu.values.length).toBe(20);
+    expect(cpu.values.every(Number.isFinite)).toBe(true);
+    for (const row of rows) {
+      expect(row.gflops).toBeGreaterThan(0);
+      row.values.forEach((v, i) => expect(v).toBeCloseTo(cpu.values[i], 4));
+    }
+    // Headless Chromium's GPU backends run on SwiftShader, so the lab must pick wasm here.
+    expect(await page.getAttribute(".backend-badge", "data-backend")).toBe("wasm");
+    expect(log.errors).toEqual([]);
+    await page.close();
+  });
+
+  it("honours ?backend= and reports it was requested", async () => {
+    const {page} = await openPage(browser, `${server.url}/notebooks/device?backend=webgpu`);
+    await page.waitForSelector(".backend-badge");
+    expect(await page.getAttribute(".backend-badge", "data-backend")).toBe("webgpu");
+    expect(await page.getAttribute(".backend-badge", "title")).toMatch(/requested \(webgpu\)/);
+    await page.close();
+  });
+});

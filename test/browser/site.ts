@@ -1,0 +1,35 @@
+import {existsSync, readdirSync} from "node:fs";
+import {join, relative} from "node:path";
+import type {Page} from "playwright-core";
+
+export const DIST = "dist";
+
+/** Fails naming the fix when the site has not been built: browser tests run against `dist/`. */
+export function requireBuiltSite(): void {
+  if (!existsSync(join(DIST, "index.html"))) {
+    throw new Error("dist/index.html is missing: run `npm run build` before the browser tests (npm test does).");
+  }
+}
+
+/** Every page of the built site as a clean URL path (`/notebooks/device`). */
+export function sitePages(): string[] {
+  const pages: string[] = [];
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir, {withFileTypes: true})) {
+      if (entry.name.startsWith("_")) continue;
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (entry.name.endsWith(".html") && entry.name !== "404.html") {
+        pages.push("/" + relative(DIST, path).replace(/\.html$/, "").replace(/(^|\/)index$/, ""));
+      }
+    }
+  };
+  walk(DIST);
+  return pages.sort();
+}
+
+/** Waits until Framework has no cell still running; errors inside cells come back as text. */
+export async function settledCellErrors(page: Page, timeout = 120_000): Promise<string[]> {
+  await page.waitForFunction(() => document.querySelectorAll(".observablehq--running").length === 0, null, {timeout});
+  return page.$$eval(".observablehq--error", (nodes) => nodes.map((n) => n.textContent ?? ""));
+}
