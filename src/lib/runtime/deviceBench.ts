@@ -61,9 +61,12 @@ export async function matmulGflops(n = 256, runs = 5): Promise<BenchFigure & {gf
   return {...figure, gflops: (2 * n ** 3) / (figure.ms * 1e6), n};
 }
 
-/** The cost of one tiny op and its read-back: the floor under every training step. */
+/**
+ * The cost of one small op and its read-back: the floor under every training step. 4,096
+ * elements, because the GPU backends hand smaller inputs to the CPU and would time nothing.
+ */
 export async function roundTripMs(runs = 20): Promise<BenchFigure> {
-  const x = tf.scalar(1);
+  const x = tf.ones([64, 64]);
   const figure = await medianMs(runs, async () => {
     const y = tf.add(x, 1);
     await y.data();

@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import {describe, expect, it} from "vitest";
-import {NODE_BACKENDS, useBackend} from "./backends.js";
+import {NODE_BACKENDS, useBackend} from "../backends.js";
 
 describe.each(NODE_BACKENDS)("tfjs on %s in Node", (backend) => {
   it("switches to the backend and computes a matmul", async () => {
