@@ -1,15 +1,20 @@
 import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-wasm";
+import {installSpeedFixes} from "../../src/lib/runtime/speedFixes.js";
 
 /** The tfjs backends a Node test machine has; every kernel test runs on each. */
 export const NODE_BACKENDS = ["cpu", "wasm"] as const;
 export type NodeBackend = (typeof NODE_BACKENDS)[number];
 
-/** Switches tfjs to `name`, failing loudly rather than silently staying on another backend. */
+/**
+ * Switches tfjs to `name`, failing loudly rather than silently staying on another backend, with
+ * the lab's speed fixes installed as the site installs them.
+ */
 export async function useBackend(name: NodeBackend): Promise<void> {
   const ok = await tf.setBackend(name);
   await tf.ready();
   if (!ok || tf.getBackend() !== name) throw new Error(`could not switch tfjs to the ${name} backend`);
+  installSpeedFixes(name);
 }
 
 /** max |a-b| / max(1, max |b|): a relative error that stays meaningful near zero. */
