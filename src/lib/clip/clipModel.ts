@@ -88,13 +88,13 @@ export class ClipModel {
 
   async exportWeights(): Promise<NamedWeights> {
     const out: NamedWeights = new Map();
-    for (const [name, v] of this.named()) out.set(name, {values: Float32Array.from(await v.data()), shape: [...v.shape]});
+    for (const [name, v] of this.namedVariables()) out.set(name, {values: Float32Array.from(await v.data()), shape: [...v.shape]});
     return out;
   }
 
   /** Loads every weight by name; names and shapes must match this model's exactly. */
   importWeights(weights: NamedWeights): void {
-    const named = this.named();
+    const named = this.namedVariables();
     const extra = [...weights.keys()].filter((name) => !named.has(name));
     if (extra.length > 0) throw new Error(`ClipModel.importWeights: weights has names this model lacks: ${extra.join(", ")}`);
     for (const [name, v] of named) {
@@ -117,7 +117,8 @@ export class ClipModel {
     this.own.dispose();
   }
 
-  private named(): Map<string, tf.Variable> {
+  /** Every trainable variable by its checkpoint name (what optimizers and checkpoints key on). */
+  namedVariables(): Map<string, tf.Variable> {
     const named = new Map<string, tf.Variable>();
     for (const [name, v] of this.image.params.vars) named.set(`image.${name}`, v);
     for (const [name, v] of this.text.params.vars) named.set(`text.${name}`, v);
