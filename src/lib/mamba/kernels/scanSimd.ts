@@ -1,0 +1,188 @@
+import {BACKWARD_PARAMS, FORWARD_PARAMS, scanModuleBytes, type BackwardParam, type ForwardParam} from "./scanSimdCode.js";
+
+/** Sizes of one selective scan: u is [batch, length, channels], A is [channels, state]. */
+export interface ScanDims {
+  batch: number;
+  length: number;
+  channels: number;
+  state: number;
+}
+
+/** The scan's inputs as flat row-major float32 arrays (shapes as in selectiveScan). */
+export interface ScanArrays {
+  u: Float32Array;
+  delta: Float32Array;
+  A: Float32Array;
+  B: Float32Array;
+  C: Float32Array;
+  D?: Float32Array;
+  z?: Float32Array;
+  deltaBias?: Float32Array;
+}
+
+/** Gradients of the loss with respect to each input present in ScanArrays. */
+export type ScanGradArrays = Required<Pick<ScanArrays, "u" | "delta" | "A" | "B" | "C">> & Pick<ScanArrays, "D" | "z" | "deltaBias">;
+
+interface ScanInstance {
+  memory: WebAssembly.Memory;
+  forward: (...args: number[]) => void;
+  backward: (...args: number[]) => void;
+}
+
+let bytes: Uint8Array<ArrayBuffer> | null = null;
+let instance: ScanInstance | null = null;
+
+function moduleBytes(): Uint8Array<ArrayBuffer> {
+  bytes ??= scanModuleBytes();
+  return bytes;
+}
+
+/** Whether this JavaScript engine runs WebAssembly with 128-bit SIMD (every current browser and Node does). */
+export function simdScanSupported(): boolean {
+  return typeof WebAssembly === "object" && WebAssembly.validate(moduleBytes());
+}
+
+function scanInstance(): ScanInstance {
+  if (!instance) {
+    // Synchronous compilation: tfjs kernels are synchronous, and the module is a few KB.
+    const exports = new WebAssembly.Instance(new WebAssembly.Module(moduleBytes())).exports;
+    instance = {
+      memory: exports.memory as WebAssembly.Memory,
+      forward: exports.forward as ScanInstance["forward"],
+      backward: exports.backward as ScanInstance["backward"]
+    };
+  }
+  return instance;
+}
+
+/** Byte offsets of named regions, each 16-byte aligned for vector loads. */
+function layout<K extends string>(sizes: Record<K, number>): {at: Record<K, number>; bytes: number} {
+  let end = 0;
+  const at = {} as Record<K, number>;
+  for (const key of Object.keys(sizes) as K[]) {
+    at[key] = end;
+    end += Math.ceil(sizes[key] / 16) * 16;
+  }
+  return {at, bytes: end};
+}
+
+/** A zeroed float view over the first `bytes` of the module's memory, grown if needed. */
+function arena(kernel: ScanInstance, bytes: number): Float32Array {
+  const missing = bytes - kernel.memory.buffer.byteLength;
+  if (missing > 0) kernel.memory.grow(Math.ceil(missing / 65536));
+  const mem = new Float32Array(kernel.memory.buffer, 0, bytes / 4);
+  mem.fill(0);
+  return mem;
+}
+
+/** Sequence b of a [batch, length, channels] array into a [length, padded] region, and back. */
+function putRows(mem: Float32Array, byteOffset: number, src: Float32Array, b: number, dims: ScanDims, padded: number): void {
+  const {length: L, channels: D} = dims;
+  const base = byteOffset / 4;
+  if (D === padded) return void mem.set(src.subarray(b * L * D, (b + 1) * L * D), base);
+  for (let l = 0; l < L; l++) mem.set(src.subarray((b * L + l) * D, (b * L + l + 1) * D), base + l * padded);
+}
+
+function getRows(mem: Float32Array, byteOffset: number, dst: Float32Array, b: number, dims: ScanDims, padded: number): void {
+  const {length: L, channels: D} = dims;
+  const base = byteOffset / 4;
+  if (D === padded) return void dst.set(mem.subarray(base, base + L * D), b * L * D);
+  for (let l = 0; l < L; l++) dst.set(mem.subarray(base + l * padded, base + l * padded + D), (b * L + l) * D);
+}
+
+/** A [channels, state] matrix transposed into the kernel's [state, padded] layout. */
+function putTransposed(mem: Float32Array, byteOffset: number, a: Float32Array, dims: ScanDims, padded: number): void {
+  const base = byteOffset / 4;
+  for (let d = 0; d < dims.channels; d++) for (let n = 0; n < dims.state; n++) mem[base + n * padded + d] = a[d * dims.state + n];
+}
+
+function regions(dims: ScanDims, padded: number) {
+  const rows = dims.length * padded * 4;
+  const seq = dims.length * dims.state * 4;
+  const channels = padded * 4;
+  return {rows, seq, channels, matrix: dims.state * padded * 4, vectors: dims.state * 16};
+}
+
+/** y = selective scan of `x` (method.md §4), computed one sequence at a time. */
+export function scanForward(x: ScanArrays, dims: ScanDims, deltaSoftplus: boolean): Float32Array {
+  const kernel = scanInstance();
+  const padded = Math.ceil(dims.channels / 4) * 4;
+  const r = regions(dims, padded);
+  const {at, bytes} = layout({
+    u: r.rows, delta: r.rows, z: r.rows, y: r.rows, B: r.seq, C: r.seq,
+    At: r.matrix, D: r.channels, deltaBias: r.channels, h: r.vectors
+  });
+  const mem = arena(kernel, bytes);
+  putTransposed(mem, at.At, x.A, dims, padded);
+  if (x.D) mem.set(x.D, at.D / 4);
+  if (x.deltaBias) mem.set(x.deltaBias, at.deltaBias / 4);
+  const y = new Float32Array(dims.batch * dims.length * dims.channels);
+  const seqFloats = dims.length * dims.state;
+  const args: Record<ForwardParam, number> = {
+    ...at, L: dims.length, rowBytes: padded * 4, N: dims.state, softplus: deltaSoftplus ? 1 : 0, gate: x.z ? 1 : 0
+  };
+  for (let b = 0; b < dims.batch; b++) {
+    putRows(mem, at.u, x.u, b, dims, padded);
+    putRows(mem, at.delta, x.delta, b, dims, padded);
+    if (x.z) putRows(mem, at.z, x.z, b, dims, padded);
+    mem.set(x.B.subarray(b * seqFloats, (b + 1) * seqFloats), at.B / 4);
+    mem.set(x.C.subarray(b * seqFloats, (b + 1) * seqFloats), at.C / 4);
+    kernel.forward(...FORWARD_PARAMS.map((k) => args[k]));
+    getRows(mem, at.y, y, b, dims, padded);
+  }
+  return y;
+}
+
+/** Gradients of Σ dy ⊙ y with respect to every input present in `x`. */
+export function scanBackward(x: ScanArrays, dy: Float32Array, dims: ScanDims, deltaSoftplus: boolean): ScanGradArrays {
+  const kernel = scanInstance();
+  const {batch, length: L, channels: D, state: N} = dims;
+  const padded = Math.ceil(D / 4) * 4;
+  const r = regions(dims, padded);
+  const {at, bytes} = layout({
+    u: r.rows, delta: r.rows, z: r.rows, dy: r.rows, du: r.rows, ddelta: r.rows, dz: r.rows,
+    B: r.seq, C: r.seq, dB4: r.seq * 4, dC4: r.seq * 4,
+    At: r.matrix, dAt: r.matrix, D: r.channels, deltaBias: r.channels, dD: r.channels, ddeltaBias: r.channels,
+    hs: (L + 1) * r.vectors, es: L * r.vectors, dts: L * 16, ys: L * 16, g: r.vectors
+  });
+  const mem = arena(kernel, bytes);
+  putTransposed(mem, at.At, x.A, dims, padded);
+  if (x.D) mem.set(x.D, at.D / 4);
+  if (x.deltaBias) mem.set(x.deltaBias, at.deltaBias / 4);
+  const rowsTotal = batch * L * D;
+  const grads: ScanGradArrays = {
+    u: new Float32Array(rowsTotal),
+    delta: new Float32Array(rowsTotal),
+    A: new Float32Array(D * N),
+    B: new Float32Array(batch * L * N),
+    C: new Float32Array(batch * L * N),
+    ...(x.z ? {z: new Float32Array(rowsTotal)} : {})
+  };
+  const seqFloats = L * N;
+  const args: Record<BackwardParam, number> = {
+    ...at, L, rowBytes: padded * 4, N, softplus: deltaSoftplus ? 1 : 0, gate: x.z ? 1 : 0
+  };
+  for (let b = 0; b < batch; b++) {
+    putRows(mem, at.u, x.u, b, dims, padded);
+    putRows(mem, at.delta, x.delta, b, dims, padded);
+    putRows(mem, at.dy, dy, b, dims, padded);
+    if (x.z) putRows(mem, at.z, x.z, b, dims, padded);
+    mem.set(x.B.subarray(b * seqFloats, (b + 1) * seqFloats), at.B / 4);
+    mem.set(x.C.subarray(b * seqFloats, (b + 1) * seqFloats), at.C / 4);
+    mem.fill(0, at.dB4 / 4, at.dB4 / 4 + seqFloats * 4);
+    mem.fill(0, at.dC4 / 4, at.dC4 / 4 + seqFloats * 4);
+    kernel.backward(...BACKWARD_PARAMS.map((k) => args[k]));
+    getRows(mem, at.du, grads.u, b, dims, padded);
+    getRows(mem, at.ddelta, grads.delta, b, dims, padded);
+    if (grads.z) getRows(mem, at.dz, grads.z, b, dims, padded);
+    for (let i = 0; i < seqFloats; i++) {
+      const lanes = i * 4;
+      grads.B[b * seqFloats + i] = mem[at.dB4 / 4 + lanes] + mem[at.dB4 / 4 + lanes + 1] + mem[at.dB4 / 4 + lanes + 2] + mem[at.dB4 / 4 + lanes + 3];
+      grads.C[b * seqFloats + i] = mem[at.dC4 / 4 + lanes] + mem[at.dC4 / 4 + lanes + 1] + mem[at.dC4 / 4 + lanes + 2] + mem[at.dC4 / 4 + lanes + 3];
+    }
+  }
+  for (let d = 0; d < D; d++) for (let n = 0; n < N; n++) grads.A[d * N + n] = mem[at.dAt / 4 + n * padded + d];
+  if (x.D) grads.D = mem.slice(at.dD / 4, at.dD / 4 + D);
+  if (x.deltaBias) grads.deltaBias = mem.slice(at.ddeltaBias / 4, at.ddeltaBias / 4 + D);
+  return grads;
+}

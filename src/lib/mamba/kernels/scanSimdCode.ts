@@ -1,0 +1,274 @@
+import {
+  assembleModule, f32x4, forDown, forUp, FunctionBuilder, get, i32, i32x4, ifElse, set,
+  type Code, type Local
+} from "./wasmAssembler.js";
+
+/**
+ * The selective scan (method.md §4) as WebAssembly SIMD, four channels per vector: one call
+ * processes one sequence of the batch, all channels, channel groups outermost, so each group's
+ * state h[n] (N vectors) stays in cache along the whole sequence.
+ *
+ * Memory layouts (f32, byte addresses as parameters; channels padded to Dp, a multiple of 4):
+ *   u, delta, z, dy, y, du, ddelta, dz: [L, Dp];  B, C: [L, N];  At, dAt (A transposed): [N, Dp];
+ *   D, deltaBias, dD, ddeltaBias: [Dp];  dB4, dC4: [L, N, 4], per-lane partial sums over channels
+ *   (the caller adds the four lanes), so no lane ever has to be summed inside the hot loop.
+ */
+
+const LOG2E = Math.LOG2E;
+// 2^f = e^{f·ln2} on f ∈ [-½, ½], Taylor to degree 6: relative error < 2e-7, float32's level.
+const EXP2_COEFFS = [1, 2, 3, 4, 5, 6].map((k) => Math.LN2 ** k / [1, 2, 6, 24, 120, 720][k - 1]);
+
+/** Polynomial Σ c_k x^k (c_0 = 1) by Horner's rule; `x` must be a cheap local.get. */
+function horner(x: Code, coeffs: number[]): Code {
+  let p = f32x4.splat(coeffs[coeffs.length - 1]);
+  for (let k = coeffs.length - 2; k >= 0; k--) p = f32x4.add(f32x4.mul(p, x), f32x4.splat(coeffs[k]));
+  return f32x4.add(f32x4.mul(p, x), f32x4.splat(1));
+}
+
+/** Vector exp, softplus and sigmoid, each owning its scratch locals so they can nest. */
+class SimdMath {
+  private readonly t: Local;
+  private readonly k: Local;
+  private readonly spX: Local;
+  private readonly spS: Local;
+  private readonly sgE: Local;
+
+  constructor(fn: FunctionBuilder) {
+    this.t = fn.local("v128");
+    this.k = fn.local("v128");
+    this.spX = fn.local("v128");
+    this.spS = fn.local("v128");
+    this.sgE = fn.local("v128");
+  }
+
+  /** dst = exp(x): x·log2e = k + f with k an integer, 2^k built in the exponent bits. */
+  exp(dst: Local, x: Code): Code {
+    const {t, k} = this;
+    return [
+      ...set(t, f32x4.min(f32x4.max(f32x4.mul(x, f32x4.splat(LOG2E)), f32x4.splat(-126)), f32x4.splat(127))),
+      ...set(k, f32x4.nearest(get(t))),
+      ...set(t, f32x4.sub(get(t), get(k))),
+      ...set(dst, f32x4.mul(horner(get(t), EXP2_COEFFS), i32x4.shl(i32x4.add(i32x4.truncSatF32x4(get(k)), i32x4.splat(127)), 23)))
+    ];
+  }
+
+  /**
+   * dst = log(1 + e^x) = max(x, 0) + log1p(e^{-|x|}), with log1p(e) = 2·atanh(s), s = e/(2+e)
+   * ≤ 1/3, whose odd series to s^13 is exact to float32 and keeps relative accuracy for tiny e.
+   */
+  softplus(dst: Local, x: Code): Code {
+    const {spX, spS} = this;
+    const s2 = f32x4.mul(get(spS), get(spS));
+    let series = f32x4.splat(1 / 13);
+    for (const c of [1 / 11, 1 / 9, 1 / 7, 1 / 5, 1 / 3, 1]) series = f32x4.add(f32x4.mul(series, s2), f32x4.splat(c));
+    return [
+      ...set(spX, x),
+      ...this.exp(spS, f32x4.neg(f32x4.abs(get(spX)))),
+      ...set(spS, f32x4.div(get(spS), f32x4.add(f32x4.splat(2), get(spS)))),
+      ...set(dst, f32x4.add(f32x4.max(get(spX), f32x4.splat(0)), f32x4.mul(f32x4.mul(f32x4.splat(2), get(spS)), series)))
+    ];
+  }
+
+  /** dst = 1 / (1 + e^{-x}). */
+  sigmoid(dst: Local, x: Code): Code {
+    return [
+      ...this.exp(this.sgE, f32x4.neg(x)),
+      ...set(dst, f32x4.div(f32x4.splat(1), f32x4.add(f32x4.splat(1), get(this.sgE))))
+    ];
+  }
+}
+
+export const FORWARD_PARAMS = ["L", "rowBytes", "N", "u", "delta", "z", "B", "C", "At", "D", "deltaBias", "y", "h", "softplus", "gate"] as const;
+export const BACKWARD_PARAMS = [
+  "L", "rowBytes", "N", "u", "delta", "z", "B", "C", "At", "D", "deltaBias", "dy",
+  "du", "ddelta", "dz", "dB4", "dC4", "dAt", "dD", "ddeltaBias", "hs", "es", "dts", "ys", "g", "softplus", "gate"
+] as const;
+export type ForwardParam = (typeof FORWARD_PARAMS)[number];
+export type BackwardParam = (typeof BACKWARD_PARAMS)[number];
+
+function builder<P extends string>(name: string, params: readonly P[]): {fn: FunctionBuilder; p: (k: P) => Code} {
+  const fn = new FunctionBuilder(name, params.map(() => "i32"));
+  return {fn, p: (k) => get(fn.param(params.indexOf(k)))};
+}
+
+const at = (base: Code, offset: Code) => i32.add(base, offset);
+
+/**
+ * forward: y = (C·h + D·u) · silu(z) with h_l = exp(Δ_l A) h_{l-1} + Δ_l B_l u_l, Δ = softplus(δ + bias).
+ */
+function forwardFunction() {
+  const {fn, p} = builder("forward", FORWARD_PARAMS);
+  const math = new SimdMath(fn);
+  const [g, l, n16, row, bc, aAddr, nb, N16, N4] = Array.from({length: 9}, () => fn.local("i32"));
+  const [dv, bias, x, dt, uu, dtu, acc, e, h, yv, zz, s] = Array.from({length: 12}, () => fn.local("v128"));
+  const body: Code[] = [
+    set(N16, i32.mul(p("N"), i32.const(16))),
+    set(N4, i32.mul(p("N"), i32.const(4))),
+    forUp(g, i32.const(0), p("rowBytes"), i32.const(16), [
+      forUp(n16, i32.const(0), get(N16), i32.const(16), [f32x4.store(at(p("h"), get(n16)), f32x4.splat(0))]),
+      set(dv, f32x4.load(at(p("D"), get(g)))),
+      set(bias, f32x4.load(at(p("deltaBias"), get(g)))),
+      set(row, get(g)),
+      set(bc, i32.const(0)),
+      forUp(l, i32.const(0), p("L"), i32.const(1), [
+        set(x, f32x4.add(f32x4.load(at(p("delta"), get(row))), get(bias))),
+        ifElse(p("softplus"), [math.softplus(dt, get(x))], [set(dt, get(x))]),
+        set(uu, f32x4.load(at(p("u"), get(row)))),
+        set(dtu, f32x4.mul(get(dt), get(uu))),
+        set(acc, f32x4.splat(0)),
+        set(aAddr, at(p("At"), get(g))),
+        set(nb, get(bc)),
+        forUp(n16, i32.const(0), get(N16), i32.const(16), [
+          math.exp(e, f32x4.mul(get(dt), f32x4.load(get(aAddr)))),
+          set(h, f32x4.add(f32x4.mul(get(e), f32x4.load(at(p("h"), get(n16)))), f32x4.mul(get(dtu), f32x4.loadSplat(at(p("B"), get(nb)))))),
+          f32x4.store(at(p("h"), get(n16)), get(h)),
+          set(acc, f32x4.add(get(acc), f32x4.mul(f32x4.loadSplat(at(p("C"), get(nb))), get(h)))),
+          set(aAddr, i32.add(get(aAddr), p("rowBytes"))),
+          set(nb, i32.add(get(nb), i32.const(4)))
+        ]),
+        set(yv, f32x4.add(get(acc), f32x4.mul(get(dv), get(uu)))),
+        ifElse(p("gate"), [
+          set(zz, f32x4.load(at(p("z"), get(row)))),
+          math.sigmoid(s, get(zz)),
+          set(yv, f32x4.mul(get(yv), f32x4.mul(get(zz), get(s))))
+        ]),
+        f32x4.store(at(p("y"), get(row)), get(yv)),
+        set(row, i32.add(get(row), p("rowBytes"))),
+        set(bc, i32.add(get(bc), get(N4)))
+      ])
+    ])
+  ];
+  return {builder: fn, body};
+}
+
+/**
+ * backward, per channel group: (1) rerun the forward, keeping h_l, exp(Δ_l A) and Δ_l for the
+ * whole sequence in scratch (L·N vectors: recomputation instead of storing B·L·D·N states);
+ * (2) walk back with the adjoint g_l = ∂loss/∂h_l = ḡ_l C_l + exp(Δ_{l+1} A) g_{l+1}, where
+ * ḡ_l = dy_l · silu(z_l), collecting every input's gradient on the way.
+ */
+function backwardFunction() {
+  const {fn, p} = builder("backward", BACKWARD_PARAMS);
+  const math = new SimdMath(fn);
+  const [g, l, n16, row, bc, aAddr, nb, N16, N4, hRow, eRow, l16] = Array.from({length: 12}, () => fn.local("i32"));
+  const v = () => fn.local("v128");
+  const [dv, bias, x, dt, uu, dtu, acc, e, h, zz, s, dyv, dyg, gn, geh, gB, ddtA, dDacc, dBiasAcc, ddt] = Array.from({length: 20}, v);
+  const hs = (offset: Code) => at(p("hs"), offset);
+
+  const recompute: Code[] = [
+    forUp(n16, i32.const(0), get(N16), i32.const(16), [f32x4.store(hs(get(n16)), f32x4.splat(0))]),
+    set(row, get(g)),
+    set(bc, i32.const(0)),
+    set(eRow, i32.const(0)),
+    forUp(l16, i32.const(0), i32.mul(p("L"), i32.const(16)), i32.const(16), [
+      set(x, f32x4.add(f32x4.load(at(p("delta"), get(row))), get(bias))),
+      ifElse(p("softplus"), [math.softplus(dt, get(x))], [set(dt, get(x))]),
+      f32x4.store(at(p("dts"), get(l16)), get(dt)),
+      set(uu, f32x4.load(at(p("u"), get(row)))),
+      set(dtu, f32x4.mul(get(dt), get(uu))),
+      set(acc, f32x4.splat(0)),
+      set(aAddr, at(p("At"), get(g))),
+      set(nb, get(bc)),
+      // h_l lives one row after h_{l-1}; row 0 of hs is the zero initial state.
+      forUp(n16, i32.const(0), get(N16), i32.const(16), [
+        math.exp(e, f32x4.mul(get(dt), f32x4.load(get(aAddr)))),
+        f32x4.store(at(p("es"), i32.add(get(eRow), get(n16))), get(e)),
+        set(h, f32x4.add(
+          f32x4.mul(get(e), f32x4.load(hs(i32.add(get(eRow), get(n16))))),
+          f32x4.mul(get(dtu), f32x4.loadSplat(at(p("B"), get(nb))))
+        )),
+        f32x4.store(hs(i32.add(i32.add(get(eRow), get(N16)), get(n16))), get(h)),
+        set(acc, f32x4.add(get(acc), f32x4.mul(f32x4.loadSplat(at(p("C"), get(nb))), get(h)))),
+        set(aAddr, i32.add(get(aAddr), p("rowBytes"))),
+        set(nb, i32.add(get(nb), i32.const(4)))
+      ]),
+      f32x4.store(at(p("ys"), get(l16)), f32x4.add(get(acc), f32x4.mul(get(dv), get(uu)))),
+      set(row, i32.add(get(row), p("rowBytes"))),
+      set(bc, i32.add(get(bc), get(N4))),
+      set(eRow, i32.add(get(eRow), get(N16)))
+    ])
+  ];
+
+  const reverse: Code[] = [
+    forUp(n16, i32.const(0), get(N16), i32.const(16), [f32x4.store(at(p("g"), get(n16)), f32x4.splat(0))]),
+    set(dDacc, f32x4.splat(0)),
+    set(dBiasAcc, f32x4.splat(0)),
+    forDown(l, i32.sub(p("L"), i32.const(1)), i32.const(0), i32.const(1), [
+      set(row, i32.add(i32.mul(get(l), p("rowBytes")), get(g))),
+      set(l16, i32.mul(get(l), i32.const(16))),
+      set(eRow, i32.mul(get(l), get(N16))),
+      set(hRow, i32.add(get(eRow), get(N16))),
+      set(bc, i32.mul(get(l), get(N4))),
+      set(dyv, f32x4.load(at(p("dy"), get(row)))),
+      ifElse(p("gate"), [
+        set(zz, f32x4.load(at(p("z"), get(row)))),
+        math.sigmoid(s, get(zz)),
+        set(dyg, f32x4.mul(get(dyv), f32x4.mul(get(zz), get(s)))),
+        // silu'(z) = σ(z)·(1 + z·(1 − σ(z)))
+        f32x4.store(at(p("dz"), get(row)), f32x4.mul(
+          f32x4.mul(get(dyv), f32x4.load(at(p("ys"), get(l16)))),
+          f32x4.mul(get(s), f32x4.add(f32x4.splat(1), f32x4.mul(get(zz), f32x4.sub(f32x4.splat(1), get(s)))))
+        ))
+      ], [set(dyg, get(dyv))]),
+      set(uu, f32x4.load(at(p("u"), get(row)))),
+      set(dt, f32x4.load(at(p("dts"), get(l16)))),
+      set(dtu, f32x4.mul(get(dt), get(uu))),
+      set(dDacc, f32x4.add(get(dDacc), f32x4.mul(get(dyg), get(uu)))),
+      set(gB, f32x4.splat(0)),
+      set(ddtA, f32x4.splat(0)),
+      set(aAddr, at(p("At"), get(g))),
+      set(nb, get(bc)),
+      forUp(n16, i32.const(0), get(N16), i32.const(16), [
+        set(gn, f32x4.add(f32x4.load(at(p("g"), get(n16))), f32x4.mul(get(dyg), f32x4.loadSplat(at(p("C"), get(nb)))))),
+        // ∂/∂C_l: ḡ_l h_l, per lane; ∂/∂B_l: g_l Δ_l u_l, per lane.
+        f32x4.store(at(p("dC4"), i32.mul(get(nb), i32.const(4))), f32x4.add(
+          f32x4.load(at(p("dC4"), i32.mul(get(nb), i32.const(4)))),
+          f32x4.mul(get(dyg), f32x4.load(hs(i32.add(get(hRow), get(n16)))))
+        )),
+        f32x4.store(at(p("dB4"), i32.mul(get(nb), i32.const(4))), f32x4.add(
+          f32x4.load(at(p("dB4"), i32.mul(get(nb), i32.const(4)))),
+          f32x4.mul(get(gn), get(dtu))
+        )),
+        set(e, f32x4.load(at(p("es"), i32.add(get(eRow), get(n16))))),
+        // g_l · exp(Δ_l A) · h_{l−1} feeds both ∂/∂A (times Δ_l) and ∂/∂Δ_l (times A).
+        set(geh, f32x4.mul(f32x4.mul(get(gn), get(e)), f32x4.load(hs(i32.add(get(eRow), get(n16)))))),
+        f32x4.store(at(p("dAt"), i32.sub(get(aAddr), p("At"))), f32x4.add(
+          f32x4.load(at(p("dAt"), i32.sub(get(aAddr), p("At")))),
+          f32x4.mul(get(geh), get(dt))
+        )),
+        set(ddtA, f32x4.add(get(ddtA), f32x4.mul(get(geh), f32x4.load(get(aAddr))))),
+        set(gB, f32x4.add(get(gB), f32x4.mul(get(gn), f32x4.loadSplat(at(p("B"), get(nb)))))),
+        f32x4.store(at(p("g"), get(n16)), f32x4.mul(get(gn), get(e))),
+        set(aAddr, i32.add(get(aAddr), p("rowBytes"))),
+        set(nb, i32.add(get(nb), i32.const(4)))
+      ]),
+      f32x4.store(at(p("du"), get(row)), f32x4.add(f32x4.mul(get(dyg), get(dv)), f32x4.mul(get(dt), get(gB)))),
+      set(ddt, f32x4.add(get(ddtA), f32x4.mul(get(uu), get(gB)))),
+      ifElse(p("softplus"), [
+        math.sigmoid(s, f32x4.add(f32x4.load(at(p("delta"), get(row))), get(bias))),
+        set(ddt, f32x4.mul(get(ddt), get(s)))
+      ]),
+      f32x4.store(at(p("ddelta"), get(row)), get(ddt)),
+      set(dBiasAcc, f32x4.add(get(dBiasAcc), get(ddt)))
+    ]),
+    f32x4.store(at(p("dD"), get(g)), f32x4.add(f32x4.load(at(p("dD"), get(g))), get(dDacc))),
+    f32x4.store(at(p("ddeltaBias"), get(g)), f32x4.add(f32x4.load(at(p("ddeltaBias"), get(g))), get(dBiasAcc)))
+  ];
+
+  const body: Code[] = [
+    set(N16, i32.mul(p("N"), i32.const(16))),
+    set(N4, i32.mul(p("N"), i32.const(4))),
+    forUp(g, i32.const(0), p("rowBytes"), i32.const(16), [
+      set(dv, f32x4.load(at(p("D"), get(g)))),
+      set(bias, f32x4.load(at(p("deltaBias"), get(g)))),
+      ...recompute,
+      ...reverse
+    ])
+  ];
+  return {builder: fn, body};
+}
+
+/** The module's bytes: exports `memory`, `forward(...FORWARD_PARAMS)`, `backward(...BACKWARD_PARAMS)`. */
+export function scanModuleBytes(): Uint8Array<ArrayBuffer> {
+  return assembleModule([forwardFunction(), backwardFunction()]);
+}
