@@ -1,0 +1,97 @@
+import {readFileSync} from "node:fs";
+import {describe, expect, it} from "vitest";
+import {compareRuns, metricNames, type ResultRun} from "../../../src/lib/results/comparison.js";
+import {DATACOMP_GROUPS} from "../../../src/lib/results/dataCompGroups.js";
+import {parseEvalResults, type EvalRecord} from "../../../src/lib/results/evalResults.js";
+import {groupMeans} from "../../../src/lib/results/groupMeans.js";
+
+const load = (file: string) => parseEvalResults(readFileSync(`test/fixtures/results/${file}`, "utf8"), file).records;
+const run = (id: string, records: readonly EvalRecord[]): ResultRun => ({id, name: id, source: id, records});
+const rec = (key: string, metrics: Record<string, number | null>): EvalRecord => ({key, dataset: key.toUpperCase(), metrics});
+
+// Expected means worked out by hand from the values listed in test/fixtures/results/README.md.
+const EXPECTED_A = {imagenet: 0.6, "imagenet-shifts": 2.8 / 6, vtab: 6.6 / 13, retrieval: 1.55 / 3, average: 19.15 / 38};
+const EXPECTED_B = {imagenet: 0.55, "imagenet-shifts": 2.85 / 5, vtab: 7.26 / 13, retrieval: 1.7 / 3, average: 20.71 / 37};
+
+describe("DataComp groups", () => {
+  it("name the 6 distribution shifts, 13 VTAB tasks and 3 retrieval tasks by DataComp's task keys", () => {
+    const keys = Object.fromEntries(DATACOMP_GROUPS.map((g) => [g.id, g.keys]));
+    expect((keys["imagenet-shifts"] as string[]).length).toBe(6);
+    expect((keys.vtab as string[]).length).toBe(13);
+    expect(keys.vtab).toEqual(expect.arrayContaining(["vtab/svhn", "vtab/eurosat", "sun397"]));
+    expect(keys.retrieval).toEqual(["retrieval/flickr30k", "retrieval/mscoco_2014_5k_test_image_text_retrieval", "misc/winogavil"]);
+    expect(keys.average).toBe("all");
+  });
+});
+
+describe("groupMeans", () => {
+  it.each([
+    ["datacomp-a.jsonl", EXPECTED_A],
+    ["datacomp-b.jsonl", EXPECTED_B]
+  ])("gives DataComp's group means for %s, skipping NaN and null", (file, expected) => {
+    const means = groupMeans(load(file), DATACOMP_GROUPS);
+    for (const m of means) expect(m.mean, m.group.id).toBeCloseTo(expected[m.group.id as keyof typeof expected], 12);
+  });
+
+  it("counts what each mean averaged", () => {
+    const means = Object.fromEntries(groupMeans(load("datacomp-b.jsonl"), DATACOMP_GROUPS).map((m) => [m.group.id, m]));
+    expect([means["imagenet-shifts"].count, means["imagenet-shifts"].expected]).toEqual([5, 6]);
+    expect([means.average.count, means.average.expected]).toEqual([37, 40]);
+  });
+
+  it("averages another metric when asked, and gives null for a group with no value", () => {
+    const records = [rec("imagenet1k", {acc1: 0.5, acc5: 0.8}), rec("cifar10", {acc1: 0.25})];
+    const means = groupMeans(records, DATACOMP_GROUPS, "acc5");
+    expect(means.find((m) => m.group.id === "average")!.mean).toBe(0.8);
+    expect(means.find((m) => m.group.id === "vtab")).toMatchObject({mean: null, count: 0, expected: 13});
+  });
+});
+
+describe("compareRuns", () => {
+  const a = run("a", load("datacomp-a.jsonl"));
+  const b = run("b", load("datacomp-b.jsonl"));
+
+  it("puts runs side by side with group means, best marked and deltas against the baseline", () => {
+    const c = compareRuns([a, b], {groups: DATACOMP_GROUPS, baseline: "a", scale: 100});
+    expect(c.groups.map((g) => g.id)).toEqual(["imagenet", "imagenet-shifts", "vtab", "retrieval", "average"]);
+    const imagenet = c.groups[0];
+    expect(imagenet.values[0]).toBeCloseTo(60, 10);
+    expect(imagenet.values[1]).toBeCloseTo(55, 10);
+    expect(imagenet.best).toEqual([true, false]);
+    expect(imagenet.deltas[0]).toBeNull();
+    expect(imagenet.deltas[1]).toBeCloseTo(-5, 10);
+    const vtab = c.groups[2];
+    expect(vtab.values[1]).toBeCloseTo(EXPECTED_B.vtab * 100, 10);
+    expect(vtab.best).toEqual([false, true]);
+    expect(c.groups[1].counts).toEqual([6, 5]);
+    expect(c.tasks).toHaveLength(40);
+    expect(c.tasks[0]).toMatchObject({kind: "task", id: "vtab/caltech101", label: "Caltech-101", best: [false, true]});
+  });
+
+  it("keeps every task any run has, in order of first appearance, with null where a run lacks it", () => {
+    const c = compareRuns([run("x", [rec("t2", {m: 1})]), run("y", [rec("t1", {m: 2}), rec("t2", {m: 1})])], {groups: [], metric: "m"});
+    expect(c.tasks.map((t) => [t.id, t.label, t.values])).toEqual([
+      ["t2", "T2", [1, 1]],
+      ["t1", "T1", [null, 2]]
+    ]);
+    expect(c.tasks[0].best).toEqual([true, true]);
+    expect(c.tasks[1].best).toEqual([false, false]);
+    expect(c.tasks[1].deltas).toEqual([null, null]);
+  });
+
+  it("leaves out groups no run has, and refuses unknown baselines, duplicate ids and bad scales", () => {
+    const only = run("o", [rec("imagenet1k", {main_metric: 0.5})]);
+    expect(compareRuns([only], {groups: DATACOMP_GROUPS}).groups.map((g) => g.id)).toEqual(["imagenet", "average"]);
+    expect(() => compareRuns([only], {groups: [], baseline: "z"})).toThrow('compareRuns: baseline "z" is not one of the runs\' ids');
+    expect(() => compareRuns([only, only], {groups: []})).toThrow("compareRuns: run ids must be unique, got o, o");
+    expect(() => compareRuns([only], {groups: [], scale: 0})).toThrow("compareRuns: scale must be a finite number > 0, got 0");
+  });
+
+  it("handles no runs", () => {
+    expect(compareRuns([], {groups: DATACOMP_GROUPS})).toMatchObject({runs: [], groups: [], tasks: []});
+  });
+
+  it("lists metric names with main_metric first", () => {
+    expect(metricNames([run("x", [rec("a", {acc5: 1, main_metric: 1}), rec("b", {acc1: 1})])])).toEqual(["main_metric", "acc1", "acc5"]);
+  });
+});
