@@ -8,7 +8,7 @@ import type {BackendWasm} from "@tensorflow/tfjs-backend-wasm";
  * loop ~10× slower (measured: [4160×128]·[128×384] 16 ms plain, 179 ms with transposeB;
  * 256 × [65×32]·[32×65] 33 ms batched, 8 ms as 256 single calls). This kernel transposes
  * explicitly, then calls the fast path once per output batch on zero-copy views of the operands
- * in the wasm heap, and once in all for a batch-broadcast right operand (x[b,t,k]·W[k,n]).
+ * in the wasm heap, or once in all when the right operand is shared (x[b,t,k]·W[k,n]).
  */
 
 /** The C entry point of the wasm BatchMatMul kernel, as the stock kernel cwraps it. */
@@ -40,19 +40,21 @@ function entryPoint(backend: BackendWasm): WasmBatchMatMul {
   return f;
 }
 
-// Views live only inside one kernel call, registered and disposed around each XNNPACK call, so
-// three fixed ids suffice. They sit far above the backend's own counter (which starts at 1 and
-// grows by one per tensor), so they cannot collide with a real tensor's id.
+// Operands are registered and disposed around each XNNPACK call, so three fixed ids suffice. They
+// sit far above the backend's own counter (from 1, one per tensor), so no real tensor has them.
 const VIEW_IDS = [0x7ff00001, 0x7ff00002, 0x7ff00003] as const;
 const BYTES = 4;
 
-/** A float32 matrix [rows, cols] at a byte offset in the wasm heap, or a whole tensor by id. */
-interface Operand {
-  id: number;
+/** A float32 matrix [rows, cols] at a byte offset in the wasm heap. */
+export interface Operand {
   offset: number;
   rows: number;
   cols: number;
-  whole: boolean;
+}
+
+/** Rows × cols of `x`'s data starting at matrix `index` (each rows·cols long). */
+export function operand(backend: BackendWasm, x: TensorInfo, index: number, rows: number, cols: number): Operand {
+  return {offset: backend.dataIdMap.get(x.dataId)!.memoryOffset + index * rows * cols * BYTES, rows, cols};
 }
 
 function shapeBytes(rows: number, cols: number): Uint8Array {
@@ -60,22 +62,20 @@ function shapeBytes(rows: number, cols: number): Uint8Array {
 }
 
 /**
- * out = a·b through XNNPACK. A whole tensor keeps its real id, so the weight packing XNNPACK
- * caches per right-hand tensor id survives across steps; a view gets a temporary id.
+ * out = a·b through XNNPACK, on operands registered under temporary ids. Never a tensor's own
+ * id: XNNPACK caches its packing of b by id alone, not shape, so a tensor used again under another
+ * [rows, cols] split (after a reshape, or by fastSumWasm) would reuse a wrong packing. Training
+ * makes every right operand anew each step anyway; a frozen model repacks its weights, a K×N copy.
  */
-function fastCall(backend: BackendWasm, call: WasmBatchMatMul, a: Operand, b: Operand, out: Operand): void {
-  const register = (x: Operand, slot: number): number => {
-    if (x.whole) return x.id;
-    backend.wasm.tfjs.registerTensor(VIEW_IDS[slot], x.rows * x.cols, x.offset);
-    return VIEW_IDS[slot];
-  };
-  const ids = [register(a, 0), register(b, 1), register(out, 2)];
+export function xnnMatMul(backend: BackendWasm, a: Operand, b: Operand, out: Operand): void {
+  const [aId, bId, outId] = VIEW_IDS;
+  backend.wasm.tfjs.registerTensor(aId, a.rows * a.cols, a.offset);
+  backend.wasm.tfjs.registerTensor(bId, b.rows * b.cols, b.offset);
+  backend.wasm.tfjs.registerTensor(outId, out.rows * out.cols, out.offset);
   try {
-    call(ids[0], shapeBytes(a.rows, a.cols), 3, ids[1], shapeBytes(b.rows, b.cols), 3, false, false, ids[2]);
+    entryPoint(backend)(aId, shapeBytes(a.rows, a.cols), 3, bId, shapeBytes(b.rows, b.cols), 3, false, false, outId);
   } finally {
-    [a, b, out].forEach((x, slot) => {
-      if (!x.whole) backend.wasm.tfjs.disposeData(ids[slot]);
-    });
+    for (const id of VIEW_IDS) backend.wasm.tfjs.disposeData(id);
   }
 }
 
@@ -135,25 +135,23 @@ export function fastBatchMatMulWasm(stock: KernelFunc): KernelFunc {
       const rightBatch = right.shape.slice(0, -2);
       const outBatch = broadcast_util.assertAndGetBroadcastShape(leftBatch, rightBatch);
       const out = backend.makeOutput([...outBatch, m, n], "float32");
-      const call = entryPoint(backend);
-      const operand = (x: TensorInfo, batchIndex: number, rows: number, cols: number): Operand => {
-        const data = backend.dataIdMap.get(x.dataId)!;
-        const whole = rows * cols === util.sizeFromShape(x.shape);
-        return {id: data.id, offset: data.memoryOffset + batchIndex * rows * cols * BYTES, rows, cols, whole};
-      };
       const leftCount = util.sizeFromShape(leftBatch);
       const outCount = util.sizeFromShape(outBatch);
       if (util.sizeFromShape(rightBatch) === 1) {
         // One shared right operand: all left batches stack into one tall matrix.
-        fastCall(backend, call, operand(left, 0, leftCount * m, k), operand(right, 0, k, n), operand(out, 0, outCount * m, n));
+        xnnMatMul(
+          backend,
+          operand(backend, left, 0, leftCount * m, k),
+          operand(backend, right, 0, k, n),
+          operand(backend, out, 0, outCount * m, n)
+        );
       } else {
         for (let i = 0; i < outCount; i++) {
-          fastCall(
+          xnnMatMul(
             backend,
-            call,
-            operand(left, broadcastIndex(i, outBatch, leftBatch), m, k),
-            operand(right, broadcastIndex(i, outBatch, rightBatch), k, n),
-            operand(out, i, m, n)
+            operand(backend, left, broadcastIndex(i, outBatch, leftBatch), m, k),
+            operand(backend, right, broadcastIndex(i, outBatch, rightBatch), k, n),
+            operand(backend, out, i, m, n)
           );
         }
       }

@@ -2,6 +2,10 @@ import * as tf from "@tensorflow/tfjs";
 import type {GradConfig, KernelConfig, KernelFunc, NamedAttrMap, Tensor} from "@tensorflow/tfjs";
 import {fastBatchMatMulWasm} from "./fastMatMulWasm.js";
 import {fastTransposeWasm} from "./fastTransposeWasm.js";
+import {fastCastWasm, fastIdentityWasm} from "./fastIdentityWasm.js";
+import {fastSliceWasm} from "./fastSliceWasm.js";
+import {fastSumWasm} from "./fastSumWasm.js";
+import {fastTanhWasm} from "./fastTanhWasm.js";
 import {broadcastingBatchMatMul} from "./speedBroadcastMatMul.js";
 
 /*
@@ -21,6 +25,11 @@ interface KernelFix {
 const KERNEL_FIXES: KernelFix[] = [
   {kernelName: "BatchMatMul", backendName: "wasm", wrap: fastBatchMatMulWasm},
   {kernelName: "Transpose", backendName: "wasm", wrap: fastTransposeWasm},
+  {kernelName: "Identity", backendName: "wasm", wrap: fastIdentityWasm},
+  {kernelName: "Cast", backendName: "wasm", wrap: fastCastWasm},
+  {kernelName: "Slice", backendName: "wasm", wrap: fastSliceWasm},
+  {kernelName: "Sum", backendName: "wasm", wrap: fastSumWasm},
+  {kernelName: "Tanh", backendName: "wasm", wrap: fastTanhWasm},
   {kernelName: "BatchMatMul", backendName: "cpu", wrap: broadcastingBatchMatMul("cpu")}
 ];
 

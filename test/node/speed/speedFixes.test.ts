@@ -113,7 +113,8 @@ describe.each(NODE_BACKENDS)("speed fixes on %s", (backend) => {
   beforeAll(() => useBackend(backend));
 
   it("are installed by useBackend, once, and stay installed across a backend switch", async () => {
-    const expected = backend === "wasm" ? ["BatchMatMul", "Transpose", "BatchMatMul gradient"] : ["BatchMatMul", "BatchMatMul gradient"];
+    const wasmKernels = ["BatchMatMul", "Transpose", "Identity", "Cast", "Slice", "Sum", "Tanh"];
+    const expected = [...(backend === "wasm" ? wasmKernels : ["BatchMatMul"]), "BatchMatMul gradient"];
     expect(installedSpeedFixes(backend)).toEqual(expected);
     const kernel = tf.getKernel("BatchMatMul", backend);
     installSpeedFixes(backend);
@@ -186,6 +187,53 @@ describe.each(NODE_BACKENDS)("speed fixes on %s", (backend) => {
         tf.dispose([x, w]);
       }
     }
+  });
+
+  it("keep slices of every rank up to 6, values and gradients", async () => {
+    const rng = new Rng(16);
+    for (let rank = 1; rank <= 6; rank++) {
+      for (let trial = 0; trial < 6; trial++) {
+        const shape = Array.from({length: rank}, () => 1 + rng.int(5));
+        const begin = shape.map((s) => (trial % 3 === 0 ? 0 : rng.int(s)));
+        const size = shape.map((s, i) => (trial % 2 === 0 ? s - begin[i] : 1 + rng.int(s - begin[i])));
+        const x = randomTensor(rng, shape);
+        const w = randomTensor(rng, size);
+        const f = (): tf.Tensor[] =>
+          tf.tidy(() => {
+            const {value, grad} = tf.valueAndGrad((t: tf.Tensor) => tf.sum(tf.mul(tf.slice(t, begin, size), w)))(x);
+            return [tf.slice(x, begin, size), value, grad, ...tf.unstack(x, rank - 1)];
+          });
+        const [stock, fixed] = await stockThenFixed(backend, f);
+        expectClose(fixed, stock);
+        tf.dispose([x, w]);
+      }
+    }
+  });
+
+  it("keep sums over any axes, tanh, clones and casts, values and gradients", async () => {
+    const rng = new Rng(17);
+    const x = randomTensor(rng, [4, 3, 5, 2]);
+    const axesList: Array<number | number[]> = [0, [0, 1], [0, 1, 2], [0, 1, 2, 3], -1, [1, 2], [0, 2]];
+    for (const axes of axesList) {
+      for (const keepDims of [false, true]) {
+        const f = (): tf.Tensor[] =>
+          tf.tidy(() => {
+            const {value, grad} = tf.valueAndGrad((t: tf.Tensor) => tf.sum(tf.square(tf.sum(t, axes, keepDims))))(x);
+            return [tf.sum(x, axes, keepDims), value, grad];
+          });
+        const [stock, fixed] = await stockThenFixed(backend, f);
+        expectClose(fixed, stock);
+      }
+    }
+    const wide = tf.mul(x, 10);
+    const f = (): tf.Tensor[] =>
+      tf.tidy(() => {
+        const {value, grad} = tf.valueAndGrad((t: tf.Tensor) => tf.sum(tf.mul(tf.tanh(t), tf.clone(t))))(wide);
+        return [tf.tanh(wide), tf.tanh(x), value, grad, tf.cast(x, "float32"), tf.cast(tf.cast(x, "int32"), "float32")];
+      });
+    const [stock, fixed] = await stockThenFixed(backend, f);
+    expectClose(fixed, stock);
+    tf.dispose([x, wide]);
   });
 
   it("keep a transformer block's output and every parameter gradient", async () => {
