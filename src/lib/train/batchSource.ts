@@ -1,0 +1,88 @@
+import {Rng} from "../random/rng.js";
+import {applyAugmentation, sampleAugmentation} from "../data/augmentation.js";
+import {groundTruthCaption, syntheticCaptions} from "../data/captions.js";
+import {stackImages, type ImageBatch} from "../data/image.js";
+import {renderScene} from "../data/render.js";
+import {sampleScene, sceneSeed} from "../data/scene.js";
+import type {ReinforcedBatch, ReinforcedSet} from "../data/reinforcedLoader.js";
+import type {Sources} from "../data/sources.js";
+
+/** What one training step consumes. Teacher rows are the teachers' embeddings side by side. */
+export interface TrainBatch {
+  readonly images: ImageBatch;
+  readonly captions: readonly string[];
+  readonly syntheticCaptions: readonly string[];
+  /** Absent for sources without teachers (teacher training itself): the loss is then CLIP's alone. */
+  readonly teacher?: {
+    /** [size, Σ teacherDims] each. */
+    readonly image: Float32Array;
+    readonly text: Float32Array;
+    readonly syntheticText: Float32Array;
+  };
+}
+
+export interface BatchSource {
+  /** Width of each teacher's slice of a teacher row; empty when the source has no teachers. */
+  readonly teacherDims: readonly number[];
+  /** Each teacher's own learned logit scale, where known (the default distillation scale). */
+  readonly teacherScales: readonly number[];
+  next(): Promise<TrainBatch>;
+}
+
+/**
+ * Endless batches from a reinforced set: epoch after epoch, each reshuffled with its own seed,
+ * the stored augmentation and its teacher embedding always travelling together.
+ */
+export function reinforcedSource(set: ReinforcedSet, sources: Sources, {batchSize, seed}: {batchSize: number; seed: number}): BatchSource {
+  let epoch = 0;
+  let batches: AsyncGenerator<ReinforcedBatch> = set.batches(sources, {batchSize, seed, epoch});
+  const teachers = set.manifest.teachers;
+  return {
+    teacherDims: teachers.map((t) => t.dim),
+    teacherScales: teachers.flatMap((t) => (t.logitScale === undefined ? [] : [t.logitScale])),
+    async next() {
+      let result = await batches.next();
+      if (result.done) {
+        batches = set.batches(sources, {batchSize, seed, epoch: ++epoch});
+        result = await batches.next();
+        if (result.done) throw new Error(`reinforced set has fewer than batchSize=${batchSize} samples`);
+      }
+      const b = result.value;
+      return {
+        images: b.images,
+        captions: b.captions,
+        syntheticCaptions: b.syntheticCaptions,
+        teacher: {image: b.imageEmb, text: b.textEmb, syntheticText: b.syntheticTextEmb}
+      };
+    }
+  };
+}
+
+/**
+ * An endless stream of fresh scenes from the train split, each with a newly drawn augmentation
+ * and, half the time, one of its synthetic captions in place of the ground truth: what the
+ * teachers learn from. It has no teachers, so the trainer optimises CLIP's loss alone.
+ */
+export function sceneStreamSource(sources: Sources, {batchSize, seed, size = 64}: {batchSize: number; seed: number; size?: number}): BatchSource {
+  const rng = new Rng(seed);
+  let drawn = 0;
+  return {
+    teacherDims: [],
+    teacherScales: [],
+    async next() {
+      const images = [];
+      const captions: string[] = [];
+      const synthetic: string[] = [];
+      for (let i = 0; i < batchSize; i++) {
+        const scene = sampleScene(sceneSeed(seed, drawn++), sources, "train");
+        images.push(applyAugmentation(renderScene(scene, sources, size), sampleAugmentation(rng)));
+        const alternatives = syntheticCaptions(scene);
+        const truth = groundTruthCaption(scene);
+        const other = rng.pick(alternatives);
+        captions.push(rng.next() < 0.5 ? truth : other);
+        synthetic.push(other);
+      }
+      return {images: stackImages(images), captions, syntheticCaptions: synthetic};
+    }
+  };
+}

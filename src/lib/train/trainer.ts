@@ -1,0 +1,343 @@
+import * as tf from "@tensorflow/tfjs";
+import type {ClipModel} from "../clip/clipModel.js";
+import type {Tokenizer} from "../clip/tokenizer.js";
+import {clipLoss} from "../distill/clipLoss.js";
+import {DEFAULT_TEACHER_SCALE} from "../distill/distillLoss.js";
+import {dmclipLoss} from "../distill/dmclipLoss.js";
+import {dmclipLossDR} from "../distill/dmclipLossDR.js";
+import {AdamW, ADAMW_DEFAULTS, type AdamWState} from "./adamw.js";
+import type {BatchSource, TrainBatch} from "./batchSource.js";
+import {clipByGlobalNorm} from "./gradientClip.js";
+import {warmupCosine} from "./schedule.js";
+import {checkSettings, isLiveSetting, type LiveSetting, type TrainSettings} from "./settings.js";
+
+/** What one step reports; the weights and scales are the ones that step actually used. */
+export interface StepMetrics {
+  step: number;
+  total: number;
+  contrastive: number;
+  distill: number | null;
+  logitScale: number;
+  gradNorm: number;
+  learningRate: number;
+  contrastiveWeight: number;
+  distillWeight: number;
+  teacherScale: number | null;
+  imagesPerSecond: number;
+}
+
+/** One DataComp-format result line (`eval_results.jsonl`). */
+export interface EvalLine {
+  key: string;
+  dataset: string;
+  metrics: Record<string, number | null>;
+}
+
+export type TrainerState = "ready" | "running" | "paused" | "done" | "stopped";
+
+export type TrainerEvent =
+  | {type: "step"; metrics: StepMetrics}
+  | {type: "eval"; step: number; lines: EvalLine[]}
+  | {type: "state"; state: TrainerState; reason: string};
+
+export interface TrainerSetup {
+  tokenizer: Tokenizer;
+  /** A fresh student for these settings (its initial weights come from settings.seed). */
+  createModel(settings: TrainSettings): ClipModel;
+  /** A fresh batch stream for these settings (its order comes from settings.seed). */
+  createSource(settings: TrainSettings): Promise<BatchSource>;
+  /** Optional evaluation, every settings.evalEvery steps and at the end. */
+  evaluate?(model: ClipModel, tokenizer: Tokenizer): Promise<EvalLine[]>;
+}
+
+/** A loss this many times the first step's, after warm-up, counts as divergence. */
+const DIVERGENCE_FACTOR = 4;
+
+/**
+ * Trains a DM-CLIP student: AdamW with warm-up + cosine, global gradient clipping, and the
+ * DM-CLIP objective whose weights, teacher scale and learning rate are read from `settings` at
+ * every step (so sliders act on the next step without touching the optimizer). No DOM: the same
+ * trainer runs in a page, a worker or Node; it talks through events.
+ */
+export class Trainer {
+  model!: ClipModel;
+  private optimizer!: AdamW;
+  private source!: BatchSource;
+  private params!: Map<string, tf.Variable>;
+  private settingsNow: TrainSettings;
+  private stateNow: TrainerState = "ready";
+  private stepNow = 0;
+  private firstLoss: number | null = null;
+  private listeners = new Set<(event: TrainerEvent) => void>();
+  private loop: Promise<void> | null = null;
+  private lastBatch: TrainBatch | null = null;
+
+  private constructor(private readonly setup: TrainerSetup, settings: TrainSettings) {
+    this.settingsNow = settings;
+  }
+
+  static async create(setup: TrainerSetup, settings: Partial<TrainSettings> = {}): Promise<Trainer> {
+    const trainer = new Trainer(setup, checkSettings(settings));
+    await trainer.build();
+    return trainer;
+  }
+
+  get settings(): Readonly<TrainSettings> {
+    return this.settingsNow;
+  }
+  get state(): TrainerState {
+    return this.stateNow;
+  }
+  get step(): number {
+    return this.stepNow;
+  }
+  get tokenizer(): Tokenizer {
+    return this.setup.tokenizer;
+  }
+  /** The batch the last step trained on (for the notebook's similarity matrices and scene strip). */
+  get batch(): TrainBatch | null {
+    return this.lastBatch;
+  }
+  get teacherDims(): readonly number[] {
+    return this.source.teacherDims;
+  }
+
+  on(listener: (event: TrainerEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Changes live settings; they apply from the next step. Anything else needs `restart`. */
+  update(changes: Partial<Pick<TrainSettings, LiveSetting>>): void {
+    for (const key of Object.keys(changes) as (keyof TrainSettings)[]) {
+      if (!isLiveSetting(key)) throw new Error(`Trainer.update: "${key}" needs a restart (use restart({${key}: …}))`);
+    }
+    this.settingsNow = checkSettings({...this.settingsNow, ...changes});
+  }
+
+  /** The teacher scale the next step uses: the setting, else the teachers' own mean learned scale, else 100. */
+  effectiveTeacherScale(): number {
+    const {teacherScale} = this.settingsNow;
+    if (teacherScale !== null) return teacherScale;
+    const scales = this.source.teacherScales;
+    return scales.length > 0 ? scales.reduce((a, b) => a + b, 0) / scales.length : DEFAULT_TEACHER_SCALE;
+  }
+
+  /** One optimisation step; emits and returns its metrics. Stops the run (and throws) on divergence. */
+  async trainStep(): Promise<StepMetrics> {
+    if (this.stateNow === "done" || this.stateNow === "stopped") {
+      throw new Error(`Trainer.trainStep: the run is ${this.stateNow} at step ${this.stepNow}; reset or restart it`);
+    }
+    const s = this.settingsNow;
+    const started = performance.now();
+    const batch = await this.source.next();
+    this.lastBatch = batch;
+    const learningRate = s.learningRate * warmupCosine(this.stepNow, s.warmupSteps, s.steps);
+    const teacherScale = batch.teacher ? this.effectiveTeacherScale() : null;
+    const weights = {contrastive: s.contrastiveWeight, distill: s.distillWeight};
+
+    const inputs = this.batchTensors(batch);
+    // The unweighted terms are kept out of variableGrads' scope so the step can report them.
+    const terms: {contrastive?: tf.Scalar; distill?: tf.Scalar} = {};
+    const {value, grads} = tf.variableGrads(() => {
+      const image = this.model.encodeImage(inputs.images);
+      const text = this.model.encodeText(inputs.tokens);
+      const logitScale = this.model.logitScale();
+      if (!inputs.teachers) {
+        const loss = clipLoss(image, text, logitScale);
+        terms.contrastive = tf.keep(loss.clone());
+        return loss;
+      }
+      const common = {studentImage: image, studentText: text, logitScale, teacherImages: inputs.teachers.image, teacherTexts: inputs.teachers.text, teacherScale: teacherScale!, weights};
+      const out = s.dr
+        ? dmclipLossDR({...common, studentSyntheticText: this.model.encodeText(inputs.syntheticTokens), teacherSyntheticTexts: inputs.teachers.syntheticText})
+        : dmclipLoss(common);
+      terms.contrastive = tf.keep(out.contrastive);
+      terms.distill = tf.keep(out.distill);
+      return out.total;
+    }, [...this.params.values()]);
+    disposeInputs(inputs);
+
+    const byName: tf.NamedTensorMap = {};
+    for (const [name, v] of this.params) if (grads[v.name]) byName[name] = grads[v.name];
+    const clipped = clipByGlobalNorm(byName, s.clipNorm);
+    tf.dispose(grads);
+    this.optimizer.apply(clipped.grads, learningRate);
+    tf.dispose(clipped.grads);
+
+    const scale = this.model.logitScale();
+    const read = [value, terms.contrastive!, clipped.norm, scale, ...(terms.distill ? [terms.distill] : [])];
+    const [total, contrastive, gradNorm, logitScale, distill] = await Promise.all(read.map(async (t) => (await t.data())[0]));
+    tf.dispose(read);
+    this.stepNow += 1;
+
+    const metrics: StepMetrics = {
+      step: this.stepNow,
+      total,
+      contrastive,
+      distill: distill ?? null,
+      logitScale,
+      gradNorm,
+      learningRate,
+      contrastiveWeight: weights.contrastive,
+      distillWeight: weights.distill,
+      teacherScale,
+      imagesPerSecond: batch.images.count / ((performance.now() - started) / 1000)
+    };
+    this.emit({type: "step", metrics});
+    this.checkDivergence(metrics);
+    if (this.stepNow >= s.steps) {
+      await this.runEvaluation();
+      this.setState("done", `finished ${s.steps} steps`);
+    } else if (s.evalEvery > 0 && this.stepNow % s.evalEvery === 0) {
+      await this.runEvaluation();
+    }
+    return metrics;
+  }
+
+  /** Trains until the schedule ends, pause() or an error; yields to the event loop between steps. */
+  start(): Promise<void> {
+    if (this.loop) return this.loop;
+    if (this.stateNow === "done" || this.stateNow === "stopped") return Promise.resolve();
+    this.setState("running", "started");
+    this.loop = (async () => {
+      try {
+        while (this.stateNow === "running") {
+          await this.trainStep();
+          // A macrotask between steps lets the page handle clicks and slider moves.
+          await new Promise((resolve) => setTimeout(resolve, 0));
+        }
+      } catch (error) {
+        if (this.stateNow === "running") this.setState("stopped", (error as Error).message);
+      } finally {
+        this.loop = null;
+      }
+    })();
+    return this.loop;
+  }
+
+  /** Stops after the step in flight; resolves when it has finished. */
+  async pause(): Promise<void> {
+    if (this.stateNow === "running") this.setState("paused", `paused at step ${this.stepNow}`);
+    await this.loop;
+  }
+
+  /** Back to step 0 with the same settings: same seed, same initial weights, same batches. */
+  async reset(): Promise<void> {
+    await this.restart({});
+  }
+
+  /** Back to step 0 with changed settings (any, including those that need a restart). */
+  async restart(changes: Partial<TrainSettings>): Promise<void> {
+    await this.pause();
+    this.settingsNow = checkSettings({...this.settingsNow, ...changes});
+    this.disposeModel();
+    await this.build();
+    this.setState("ready", "reset");
+  }
+
+  async exportOptimizer(): Promise<AdamWState> {
+    return this.optimizer.exportState();
+  }
+
+  /** Restores a saved position (weights are loaded by the caller through the model). */
+  restorePosition(step: number, optimizer: AdamWState): void {
+    this.optimizer.importState(optimizer);
+    this.stepNow = step;
+    this.firstLoss = null;
+    this.setState(step >= this.settingsNow.steps ? "done" : "ready", `restored at step ${step}`);
+  }
+
+  async evaluate(): Promise<EvalLine[]> {
+    return this.setup.evaluate ? this.setup.evaluate(this.model, this.setup.tokenizer) : [];
+  }
+
+  dispose(): void {
+    this.stateNow = "stopped";
+    this.disposeModel();
+    this.listeners.clear();
+  }
+
+  private async build(): Promise<void> {
+    this.model = this.setup.createModel(this.settingsNow);
+    this.source = await this.setup.createSource(this.settingsNow);
+    this.params = new Map();
+    const named = this.model.namedVariables();
+    for (const [name, v] of named) this.params.set(name, v);
+    this.optimizer = new AdamW(this.params, {...ADAMW_DEFAULTS, weightDecay: this.settingsNow.weightDecay});
+    this.stepNow = 0;
+    this.firstLoss = null;
+    this.lastBatch = null;
+  }
+
+  private disposeModel(): void {
+    this.optimizer?.dispose();
+    this.model?.dispose();
+  }
+
+  private batchTensors(batch: TrainBatch) {
+    const {count, height, width, data} = batch.images;
+    const tok = this.setup.tokenizer;
+    const dims = this.source.teacherDims;
+    const split = (rows: Float32Array) => {
+      const all = tf.tensor2d(rows, [count, dims.reduce((a, b) => a + b, 0)]);
+      const parts = tf.split(all, [...dims], 1) as tf.Tensor2D[];
+      all.dispose();
+      return parts;
+    };
+    return {
+      images: tf.tensor4d(data, [count, height, width, 3]),
+      tokens: tok.encodeBatch(batch.captions),
+      syntheticTokens: tok.encodeBatch(batch.syntheticCaptions),
+      teachers: batch.teacher && dims.length > 0
+        ? {image: split(batch.teacher.image), text: split(batch.teacher.text), syntheticText: split(batch.teacher.syntheticText)}
+        : null
+    };
+  }
+
+  private checkDivergence(m: StepMetrics): void {
+    this.firstLoss ??= m.total;
+    const problem = divergence(m, this.firstLoss, this.settingsNow.warmupSteps);
+    if (problem) {
+      const reason = `diverged at step ${m.step}: ${problem} (try a lower learning rate)`;
+      this.setState("stopped", reason);
+      throw new Error(reason);
+    }
+  }
+
+  private async runEvaluation(): Promise<void> {
+    if (!this.setup.evaluate) return;
+    const lines = await this.setup.evaluate(this.model, this.setup.tokenizer);
+    this.emit({type: "eval", step: this.stepNow, lines});
+  }
+
+  private setState(state: TrainerState, reason: string): void {
+    this.stateNow = state;
+    this.emit({type: "state", state, reason});
+  }
+
+  private emit(event: TrainerEvent): void {
+    for (const listener of this.listeners) listener(event);
+  }
+}
+
+/**
+ * Why a step's metrics mean the run has diverged, or null: a non-finite loss, term, gradient norm
+ * or logit scale, or (after warm-up) a loss over DIVERGENCE_FACTOR times the first step's.
+ */
+export function divergence(m: StepMetrics, firstLoss: number, warmupSteps: number): string | null {
+  const problems: string[] = [];
+  for (const key of ["total", "contrastive", "distill", "gradNorm", "logitScale"] as const) {
+    const value = m[key];
+    if (value !== null && !Number.isFinite(value)) problems.push(`${key} is ${value}`);
+  }
+  if (problems.length === 0 && m.step > warmupSteps && m.total > DIVERGENCE_FACTOR * firstLoss) {
+    problems.push(`the loss ${m.total.toFixed(3)} is over ${DIVERGENCE_FACTOR}× the first step's ${firstLoss.toFixed(3)}`);
+  }
+  return problems.length > 0 ? problems.join(", ") : null;
+}
+
+function disposeInputs(inputs: ReturnType<Trainer["batchTensors"]>): void {
+  tf.dispose([inputs.images, inputs.tokens, inputs.syntheticTokens]);
+  if (inputs.teachers) tf.dispose([...inputs.teachers.image, ...inputs.teachers.text, ...inputs.teachers.syntheticText]);
+}
