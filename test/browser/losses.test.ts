@@ -1,14 +1,11 @@
 import * as tf from "@tensorflow/tfjs";
 import type {Browser, Page} from "playwright-core";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
-import {ClipModel} from "../../src/lib/clip/clipModel.js";
-import {LOGIT_SCALE} from "../../src/lib/clip/presets.js";
-import {dmclipLoss} from "../../src/lib/distill/dmclipLoss.js";
-import type {LossCase, ModelCase} from "./entries/losses.js";
+import type {LossCase} from "./entries/losses.js";
 import {bundleEntry, launchChromium, openPage, serveStatic, type PageLog, type StaticServer} from "./harness.js";
 import {Rng} from "../../src/lib/random/rng.js";
 import {relativeError} from "../node/backends.js";
-import {TINY_TEXT, TINY_VIT} from "../node/clip/fixtures.js";
+import {modelLossWithGrads, tinyModelCase} from "../node/clip/fixtures.js";
 import {clipReference, distillReference, identity, randomEmbeddings, type Reference} from "../node/distill/lossReference.js";
 
 let browser: Browser;
@@ -113,49 +110,12 @@ describe.each(["webgpu", "wasm"])("DM-CLIP losses in Chromium on %s", (backend) 
   });
 });
 
-// The model case: six 16×16 images and captions, one 10-d teacher; the reference runs in this
-// Node process on tfjs's cpu backend, from the same seeded initialisation.
-const modelCase: ModelCase = {
-  config: {image: TINY_VIT, text: TINY_TEXT, ...LOGIT_SCALE},
-  images: Array.from({length: 6 * 16 * 16 * 3}, () => rng.next()),
-  imageSize: 16,
-  tokens: [
-    [2, 4, 5, 3, 0, 0, 0, 0],
-    [2, 6, 7, 8, 3, 0, 0, 0],
-    [2, 9, 3, 0, 0, 0, 0, 0],
-    [2, 10, 11, 12, 13, 14, 3, 0],
-    [2, 15, 16, 3, 0, 0, 0, 0],
-    [2, 17, 18, 19, 1, 3, 0, 0]
-  ],
-  teacherImages: [randomEmbeddings(normal, 6, 10)],
-  teacherTexts: [randomEmbeddings(normal, 6, 10)],
-  teacherScale: 20,
-  weights: {contrastive: 0.25, distill: 0.75}
-};
-let modelReference: {loss: number; grads: Float32Array[]};
+// The model case; its reference runs in this Node process on tfjs's cpu backend, from the same
+// seeded initialisation.
+const modelCase = tinyModelCase(new Rng(77));
+let modelReference: {loss: number; grads: number[][]};
 
 beforeAll(async () => {
   await tf.setBackend("cpu");
-  const c = modelCase;
-  const model = ClipModel.fromConfig(c.config);
-  const vars = model.trainableVariables();
-  const images = tf.tensor4d(c.images, [6, 16, 16, 3]);
-  const tokens = tf.tensor2d(c.tokens, undefined, "int32");
-  const [teacherImages, teacherTexts] = [c.teacherImages.map((m) => tf.tensor2d(m)), c.teacherTexts.map((m) => tf.tensor2d(m))];
-  const {value, grads} = tf.variableGrads(
-    () =>
-      dmclipLoss({
-        studentImage: model.encodeImage(images),
-        studentText: model.encodeText(tokens),
-        logitScale: model.logitScale(),
-        teacherImages,
-        teacherTexts,
-        teacherScale: c.teacherScale,
-        weights: c.weights
-      }).total,
-    vars
-  );
-  modelReference = {loss: (await value.data())[0], grads: await Promise.all(vars.map(async (v) => (await grads[v.name].data()) as Float32Array))};
-  tf.dispose([value, ...Object.values(grads), images, tokens, ...teacherImages, ...teacherTexts]);
-  model.dispose();
+  modelReference = await modelLossWithGrads(modelCase);
 });

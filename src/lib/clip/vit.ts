@@ -4,6 +4,7 @@ import {LayerNorm} from "../nn/norm.js";
 import {ParamStore} from "../nn/params.js";
 import type {ImageEncoder} from "./imageEncoder.js";
 import {patchify} from "./patches.js";
+import {positionsForGrid} from "./positionGrid.js";
 import {Transformer, type TransformerSize} from "./transformer.js";
 
 export interface VitConfig extends TransformerSize {
@@ -74,20 +75,8 @@ export class VitEncoder implements ImageEncoder {
     });
   }
 
-  /**
-   * Position embeddings for a gh×gw grid: the learned ones at the training size; otherwise the
-   * grid part resized bilinearly (half-pixel centres, as PyTorch's align_corners=False) and the
-   * class token's kept.
-   */
+  /** Position embeddings for a gh×gw patch grid (interpolated away from the training size). */
   positions(gh: number, gw: number): tf.Tensor2D {
-    const g = this.grid;
-    if (gh === g && gw === g) return tf.clone(this.positionEmbedding) as tf.Tensor2D;
-    return tf.tidy(() => {
-      const width = this.config.width;
-      const cls = tf.slice(this.positionEmbedding, [0, 0], [1, width]);
-      const grid = tf.slice(this.positionEmbedding, [1, 0], [g * g, width]).reshape([1, g, g, width]) as tf.Tensor4D;
-      const resized = tf.image.resizeBilinear(grid, [gh, gw], false, true).reshape([gh * gw, width]);
-      return tf.concat([cls, resized], 0) as tf.Tensor2D;
-    });
+    return positionsForGrid(this.positionEmbedding as tf.Tensor2D, this.grid, gh, gw);
   }
 }

@@ -4,11 +4,11 @@
 import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-webgpu";
 import {setWasmPaths} from "@tensorflow/tfjs-backend-wasm";
-import {ClipModel, type ClipModelConfig} from "../../../src/lib/clip/clipModel.js";
 import {clipLoss} from "../../../src/lib/distill/clipLoss.js";
 import {distillLoss} from "../../../src/lib/distill/distillLoss.js";
 import {dmclipLoss, type LossWeights} from "../../../src/lib/distill/dmclipLoss.js";
 import {dmclipLossDR} from "../../../src/lib/distill/dmclipLossDR.js";
+import {modelLossWithGrads} from "../../node/clip/fixtures.js";
 
 setWasmPaths(new URL("./", import.meta.url).href);
 
@@ -64,47 +64,6 @@ async function lossWithGrads(c: LossCase) {
   tf.dispose([value, ...grads, ...xs, ...teacherImages, ...teacherTexts, ...teacherSynthetic]);
   synthetic?.dispose();
   return {...out, leaked: tf.memory().numTensors - before};
-}
-
-export interface ModelCase {
-  config: ClipModelConfig;
-  /** [batch, size, size, 3] images, flattened. */
-  images: number[];
-  imageSize: number;
-  tokens: number[][];
-  teacherImages: Matrix[];
-  teacherTexts: Matrix[];
-  teacherScale: number;
-  weights: LossWeights;
-}
-
-/** The DM-CLIP loss of a freshly built (seeded) ClipModel and its gradient for every variable. */
-async function modelLossWithGrads(c: ModelCase) {
-  const model = ClipModel.fromConfig(c.config);
-  const before = tf.memory().numTensors;
-  const images = tf.tensor4d(c.images, [c.tokens.length, c.imageSize, c.imageSize, 3]);
-  const tokens = tf.tensor2d(c.tokens, undefined, "int32");
-  const teacherImages = c.teacherImages.map((m) => tf.tensor2d(m));
-  const teacherTexts = c.teacherTexts.map((m) => tf.tensor2d(m));
-  const vars = model.trainableVariables();
-  const {value, grads} = tf.variableGrads(
-    () =>
-      dmclipLoss({
-        studentImage: model.encodeImage(images),
-        studentText: model.encodeText(tokens),
-        logitScale: model.logitScale(),
-        teacherImages,
-        teacherTexts,
-        teacherScale: c.teacherScale,
-        weights: c.weights
-      }).total,
-    vars
-  );
-  const out = {loss: (await value.data())[0], grads: await Promise.all(vars.map(async (v) => Array.from(await grads[v.name].data())))};
-  tf.dispose([value, ...Object.values(grads), images, tokens, ...teacherImages, ...teacherTexts]);
-  const leaked = tf.memory().numTensors - before;
-  model.dispose();
-  return {...out, leaked};
 }
 
 (window as unknown as {lab: unknown}).lab = {tf, use, lossWithGrads, modelLossWithGrads};

@@ -7,7 +7,7 @@ import {VitEncoder, type VitConfig} from "../../../src/lib/clip/vit.js";
 import {dmclipLoss, type LossWeights} from "../../../src/lib/distill/dmclipLoss.js";
 import {Rng} from "../../../src/lib/random/rng.js";
 import {NODE_BACKENDS, relativeError, useBackend} from "../backends.js";
-import {randomImages, TINY_TEXT, TINY_VIT, tokens} from "./fixtures.js";
+import {modelLossWithGrads, randomImages, tinyModelCase, TINY_TEXT, TINY_VIT, tokens} from "./fixtures.js";
 
 const CONFIG: ClipModelConfig = {image: TINY_VIT, text: TINY_TEXT, ...LOGIT_SCALE};
 const CAPTIONS = [[4, 5, 6], [7, 8], [9, 10, 11, 12], [13], [14, 15], [16, 17, 18, 19]];
@@ -163,18 +163,15 @@ describe.each(NODE_BACKENDS)("ClipModel on %s", (backend) => {
 
 describe("ClipModel gradients agree between cpu and wasm", () => {
   it("for every variable of the DM-CLIP loss", async () => {
-    const grads: Float32Array[][] = [];
+    const modelCase = tinyModelCase(new Rng(2));
+    const results = [];
     for (const backend of NODE_BACKENDS) {
       await useBackend(backend);
-      const model = ClipModel.fromConfig(CONFIG);
-      const data = batch(2);
-      const vars = model.trainableVariables();
-      const {value, grads: g} = tf.variableGrads(() => loss(model, data, {contrastive: 0.25, distill: 0.75}).total, vars);
-      grads.push(await Promise.all(vars.map(async (v) => (await g[v.name].data()) as Float32Array)));
-      tf.dispose([value, ...Object.values(g)]);
-      disposeBatch(data);
-      model.dispose();
+      results.push(await modelLossWithGrads(modelCase));
     }
-    grads[0].forEach((cpu, i) => expect(relativeError(grads[1][i], cpu)).toBeLessThan(1e-4));
+    const [cpu, wasm] = results;
+    expect(wasm.loss).toBeCloseTo(cpu.loss, 4);
+    cpu.grads.forEach((g, i) => expect(relativeError(wasm.grads[i], g)).toBeLessThan(1e-4));
+    for (const r of results) expect(r.leaked).toBe(0);
   });
 });

@@ -3,6 +3,7 @@ import {beforeAll, describe, expect, it} from "vitest";
 import {MultiHeadAttention} from "../../../src/lib/clip/attention.js";
 import {gelu} from "../../../src/lib/clip/mlp.js";
 import {patchify} from "../../../src/lib/clip/patches.js";
+import {positionsForGrid} from "../../../src/lib/clip/positionGrid.js";
 import {ResidualBlock} from "../../../src/lib/clip/transformer.js";
 import {ParamStore} from "../../../src/lib/nn/params.js";
 import {Rng} from "../../../src/lib/random/rng.js";
@@ -104,6 +105,12 @@ describe.each(NODE_BACKENDS)("CLIP layers on %s", (backend) => {
     }
     x.dispose();
     store.dispose();
+  });
+
+  it("positionsForGrid rejects a table that is not 1 + g² rows", () => {
+    const table = tf.zeros([10, 4]) as tf.Tensor2D;
+    expect(() => positionsForGrid(table, 4, 2, 2)).toThrow(/table must have 1 \+ 4² rows, got 10/);
+    table.dispose();
   });
 
   it("rejects a head count that does not divide the width", () => {
