@@ -1,5 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-webgpu";
+import {installSpeedFixes} from "./speedFixes.js";
 
 // The wasm backend is loaded by the host, not here: Node imports @tensorflow/tfjs-backend-wasm,
 // the site a browser build of it (scripts/siteAssets.ts), since the package's own ESM entry
@@ -174,12 +175,14 @@ export async function selectBackend(override?: string | null): Promise<BackendCh
   }
 }
 
-/** Switches tfjs to `name`; false when the backend cannot start here. */
+/** Switches tfjs to `name`, with the lab's speed fixes for it; false when it cannot start here. */
 export async function activateBackend(name: BackendName): Promise<boolean> {
   try {
-    const ok = await tf.setBackend(name);
+    if (!(await tf.setBackend(name))) return false;
     await tf.ready();
-    return ok && tf.getBackend() === name;
+    if (tf.getBackend() !== name) return false;
+    installSpeedFixes(name);
+    return true;
   } catch {
     return false;
   }
