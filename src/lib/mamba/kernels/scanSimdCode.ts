@@ -86,59 +86,119 @@ export const BACKWARD_PARAMS = [
 export type ForwardParam = (typeof FORWARD_PARAMS)[number];
 export type BackwardParam = (typeof BACKWARD_PARAMS)[number];
 
-function builder<P extends string>(name: string, params: readonly P[]): {fn: FunctionBuilder; p: (k: P) => Code} {
-  const fn = new FunctionBuilder(name, params.map(() => "i32"));
-  return {fn, p: (k) => get(fn.param(params.indexOf(k)))};
-}
+type SharedParam = ForwardParam & BackwardParam;
 
 const at = (base: Code, offset: Code) => i32.add(base, offset);
+
+/**
+ * What forward and backward share: one function's parameters, maths and the locals of the
+ * forward recurrence, with the code for one position of one channel group.
+ */
+class ScanCode<P extends string> {
+  readonly fn: FunctionBuilder;
+  readonly math: SimdMath;
+  readonly i32Locals;
+  readonly v128Locals;
+
+  constructor(name: string, private readonly params: readonly P[]) {
+    this.fn = new FunctionBuilder(name, params.map(() => "i32"));
+    this.math = new SimdMath(this.fn);
+    const [g, n16, row, bc, aAddr, nb, N16, N4] = Array.from({length: 8}, () => this.fn.local("i32"));
+    this.i32Locals = {g, n16, row, bc, aAddr, nb, N16, N4};
+    const [dv, bias, x, dt, uu, dtu, acc, e, h] = Array.from({length: 9}, () => this.fn.local("v128"));
+    this.v128Locals = {dv, bias, x, dt, uu, dtu, acc, e, h};
+  }
+
+  p(name: P): Code {
+    return get(this.fn.param(this.params.indexOf(name)));
+  }
+
+  /** The sizes in bytes the loops step by: N16 = one state vector per n, N4 = one f32 per n. */
+  prologue(): Code[] {
+    const {N16, N4} = this.i32Locals;
+    return [set(N16, i32.mul(this.p("N" as P), i32.const(16))), set(N4, i32.mul(this.p("N" as P), i32.const(4)))];
+  }
+
+  /** Zeroes the N vectors at `base`. */
+  zeroStates(base: Code): Code {
+    const {n16, N16} = this.i32Locals;
+    return forUp(n16, i32.const(0), get(N16), i32.const(16), [f32x4.store(at(base, get(n16)), f32x4.splat(0))]);
+  }
+
+  /** The channel group's D and deltaBias, and its first row. */
+  startGroup(): Code[] {
+    const {g, row, bc} = this.i32Locals;
+    const {dv, bias} = this.v128Locals;
+    const p = (k: SharedParam) => this.p(k as P);
+    return [set(dv, f32x4.load(at(p("D"), get(g)))), set(bias, f32x4.load(at(p("deltaBias"), get(g)))), set(row, get(g)), set(bc, i32.const(0))];
+  }
+
+  /**
+   * Position `row`: Δ = softplus(δ + bias); h_n = exp(Δ A_n) h_n + Δ B_n u read at `stateIn(n16)`
+   * and written at `stateOut(n16)`, exp(Δ A_n) also kept at `keepDecay(n16)` if given; ends with
+   * acc = C·h + D u, the output before the gate.
+   */
+  step(stateIn: (n16: Code) => Code, stateOut: (n16: Code) => Code, keepDecay?: (n16: Code) => Code): Code[] {
+    const {g, n16, row, bc, aAddr, nb, N16} = this.i32Locals;
+    const {dv, bias, x, dt, uu, dtu, acc, e, h} = this.v128Locals;
+    const p = (k: SharedParam) => this.p(k as P);
+    return [
+      set(x, f32x4.add(f32x4.load(at(p("delta"), get(row))), get(bias))),
+      ifElse(p("softplus"), [this.math.softplus(dt, get(x))], [set(dt, get(x))]),
+      set(uu, f32x4.load(at(p("u"), get(row)))),
+      set(dtu, f32x4.mul(get(dt), get(uu))),
+      set(acc, f32x4.splat(0)),
+      set(aAddr, at(p("At"), get(g))),
+      set(nb, get(bc)),
+      forUp(n16, i32.const(0), get(N16), i32.const(16), [
+        this.math.exp(e, f32x4.mul(get(dt), f32x4.load(get(aAddr)))),
+        keepDecay ? f32x4.store(keepDecay(get(n16)), get(e)) : [],
+        set(h, f32x4.add(f32x4.mul(get(e), f32x4.load(stateIn(get(n16)))), f32x4.mul(get(dtu), f32x4.loadSplat(at(p("B"), get(nb)))))),
+        f32x4.store(stateOut(get(n16)), get(h)),
+        set(acc, f32x4.add(get(acc), f32x4.mul(f32x4.loadSplat(at(p("C"), get(nb))), get(h)))),
+        set(aAddr, i32.add(get(aAddr), p("rowBytes"))),
+        set(nb, i32.add(get(nb), i32.const(4)))
+      ]),
+      set(acc, f32x4.add(get(acc), f32x4.mul(get(dv), get(uu))))
+    ];
+  }
+
+  /** Moves `row` and `bc` to the next position. */
+  advance(): Code[] {
+    const {row, bc, N4} = this.i32Locals;
+    return [set(row, i32.add(get(row), this.p("rowBytes" as P))), set(bc, i32.add(get(bc), get(N4)))];
+  }
+}
 
 /**
  * forward: y = (C·h + D·u) · silu(z) with h_l = exp(Δ_l A) h_{l-1} + Δ_l B_l u_l, Δ = softplus(δ + bias).
  */
 function forwardFunction() {
-  const {fn, p} = builder("forward", FORWARD_PARAMS);
-  const math = new SimdMath(fn);
-  const [g, l, n16, row, bc, aAddr, nb, N16, N4] = Array.from({length: 9}, () => fn.local("i32"));
-  const [dv, bias, x, dt, uu, dtu, acc, e, h, yv, zz, s] = Array.from({length: 12}, () => fn.local("v128"));
+  const c = new ScanCode("forward", FORWARD_PARAMS);
+  const p = (k: ForwardParam) => c.p(k);
+  const {g, row} = c.i32Locals;
+  const {acc} = c.v128Locals;
+  const l = c.fn.local("i32");
+  const [zz, s] = [c.fn.local("v128"), c.fn.local("v128")];
+  const state = (n16: Code) => at(p("h"), n16);
   const body: Code[] = [
-    set(N16, i32.mul(p("N"), i32.const(16))),
-    set(N4, i32.mul(p("N"), i32.const(4))),
+    ...c.prologue(),
     forUp(g, i32.const(0), p("rowBytes"), i32.const(16), [
-      forUp(n16, i32.const(0), get(N16), i32.const(16), [f32x4.store(at(p("h"), get(n16)), f32x4.splat(0))]),
-      set(dv, f32x4.load(at(p("D"), get(g)))),
-      set(bias, f32x4.load(at(p("deltaBias"), get(g)))),
-      set(row, get(g)),
-      set(bc, i32.const(0)),
+      c.zeroStates(p("h")),
+      ...c.startGroup(),
       forUp(l, i32.const(0), p("L"), i32.const(1), [
-        set(x, f32x4.add(f32x4.load(at(p("delta"), get(row))), get(bias))),
-        ifElse(p("softplus"), [math.softplus(dt, get(x))], [set(dt, get(x))]),
-        set(uu, f32x4.load(at(p("u"), get(row)))),
-        set(dtu, f32x4.mul(get(dt), get(uu))),
-        set(acc, f32x4.splat(0)),
-        set(aAddr, at(p("At"), get(g))),
-        set(nb, get(bc)),
-        forUp(n16, i32.const(0), get(N16), i32.const(16), [
-          math.exp(e, f32x4.mul(get(dt), f32x4.load(get(aAddr)))),
-          set(h, f32x4.add(f32x4.mul(get(e), f32x4.load(at(p("h"), get(n16)))), f32x4.mul(get(dtu), f32x4.loadSplat(at(p("B"), get(nb)))))),
-          f32x4.store(at(p("h"), get(n16)), get(h)),
-          set(acc, f32x4.add(get(acc), f32x4.mul(f32x4.loadSplat(at(p("C"), get(nb))), get(h)))),
-          set(aAddr, i32.add(get(aAddr), p("rowBytes"))),
-          set(nb, i32.add(get(nb), i32.const(4)))
-        ]),
-        set(yv, f32x4.add(get(acc), f32x4.mul(get(dv), get(uu)))),
+        ...c.step(state, state),
         ifElse(p("gate"), [
           set(zz, f32x4.load(at(p("z"), get(row)))),
-          math.sigmoid(s, get(zz)),
-          set(yv, f32x4.mul(get(yv), f32x4.mul(get(zz), get(s))))
+          c.math.sigmoid(s, get(zz)),
+          set(acc, f32x4.mul(get(acc), f32x4.mul(get(zz), get(s))))
         ]),
-        f32x4.store(at(p("y"), get(row)), get(yv)),
-        set(row, i32.add(get(row), p("rowBytes"))),
-        set(bc, i32.add(get(bc), get(N4)))
+        f32x4.store(at(p("y"), get(row)), get(acc)),
+        ...c.advance()
       ])
     ])
   ];
-  return {builder: fn, body};
+  return {builder: c.fn, body};
 }
 
 /**
@@ -148,49 +208,36 @@ function forwardFunction() {
  * ḡ_l = dy_l · silu(z_l), collecting every input's gradient on the way.
  */
 function backwardFunction() {
-  const {fn, p} = builder("backward", BACKWARD_PARAMS);
-  const math = new SimdMath(fn);
-  const [g, l, n16, row, bc, aAddr, nb, N16, N4, hRow, eRow, l16] = Array.from({length: 12}, () => fn.local("i32"));
+  const c = new ScanCode("backward", BACKWARD_PARAMS);
+  const p = (k: BackwardParam) => c.p(k);
+  const {fn, math} = c;
+  const {g, n16, row, bc, aAddr, nb, N16, N4} = c.i32Locals;
+  const {dv, bias, dt, uu, dtu, acc, e} = c.v128Locals;
+  const [l, hRow, eRow, l16] = Array.from({length: 4}, () => fn.local("i32"));
   const v = () => fn.local("v128");
-  const [dv, bias, x, dt, uu, dtu, acc, e, h, zz, s, dyv, dyg, gn, geh, gB, ddtA, dDacc, dBiasAcc, ddt] = Array.from({length: 20}, v);
+  const [zz, s, dyv, dyg, gn, geh, gB, ddtA, dDacc, dBiasAcc, ddt] = Array.from({length: 11}, v);
   const hs = (offset: Code) => at(p("hs"), offset);
 
+  // h_l lives one row after h_{l-1}; row 0 of hs is the zero initial state.
   const recompute: Code[] = [
-    forUp(n16, i32.const(0), get(N16), i32.const(16), [f32x4.store(hs(get(n16)), f32x4.splat(0))]),
-    set(row, get(g)),
-    set(bc, i32.const(0)),
+    c.zeroStates(p("hs")),
+    ...c.startGroup(),
     set(eRow, i32.const(0)),
     forUp(l16, i32.const(0), i32.mul(p("L"), i32.const(16)), i32.const(16), [
-      set(x, f32x4.add(f32x4.load(at(p("delta"), get(row))), get(bias))),
-      ifElse(p("softplus"), [math.softplus(dt, get(x))], [set(dt, get(x))]),
+      ...c.step(
+        (n) => hs(i32.add(get(eRow), n)),
+        (n) => hs(i32.add(i32.add(get(eRow), get(N16)), n)),
+        (n) => at(p("es"), i32.add(get(eRow), n))
+      ),
       f32x4.store(at(p("dts"), get(l16)), get(dt)),
-      set(uu, f32x4.load(at(p("u"), get(row)))),
-      set(dtu, f32x4.mul(get(dt), get(uu))),
-      set(acc, f32x4.splat(0)),
-      set(aAddr, at(p("At"), get(g))),
-      set(nb, get(bc)),
-      // h_l lives one row after h_{l-1}; row 0 of hs is the zero initial state.
-      forUp(n16, i32.const(0), get(N16), i32.const(16), [
-        math.exp(e, f32x4.mul(get(dt), f32x4.load(get(aAddr)))),
-        f32x4.store(at(p("es"), i32.add(get(eRow), get(n16))), get(e)),
-        set(h, f32x4.add(
-          f32x4.mul(get(e), f32x4.load(hs(i32.add(get(eRow), get(n16))))),
-          f32x4.mul(get(dtu), f32x4.loadSplat(at(p("B"), get(nb))))
-        )),
-        f32x4.store(hs(i32.add(i32.add(get(eRow), get(N16)), get(n16))), get(h)),
-        set(acc, f32x4.add(get(acc), f32x4.mul(f32x4.loadSplat(at(p("C"), get(nb))), get(h)))),
-        set(aAddr, i32.add(get(aAddr), p("rowBytes"))),
-        set(nb, i32.add(get(nb), i32.const(4)))
-      ]),
-      f32x4.store(at(p("ys"), get(l16)), f32x4.add(get(acc), f32x4.mul(get(dv), get(uu)))),
-      set(row, i32.add(get(row), p("rowBytes"))),
-      set(bc, i32.add(get(bc), get(N4))),
+      f32x4.store(at(p("ys"), get(l16)), get(acc)),
+      ...c.advance(),
       set(eRow, i32.add(get(eRow), get(N16)))
     ])
   ];
 
   const reverse: Code[] = [
-    forUp(n16, i32.const(0), get(N16), i32.const(16), [f32x4.store(at(p("g"), get(n16)), f32x4.splat(0))]),
+    c.zeroStates(p("g")),
     set(dDacc, f32x4.splat(0)),
     set(dBiasAcc, f32x4.splat(0)),
     forDown(l, i32.sub(p("L"), i32.const(1)), i32.const(0), i32.const(1), [
@@ -255,16 +302,7 @@ function backwardFunction() {
     f32x4.store(at(p("ddeltaBias"), get(g)), f32x4.add(f32x4.load(at(p("ddeltaBias"), get(g))), get(dBiasAcc)))
   ];
 
-  const body: Code[] = [
-    set(N16, i32.mul(p("N"), i32.const(16))),
-    set(N4, i32.mul(p("N"), i32.const(4))),
-    forUp(g, i32.const(0), p("rowBytes"), i32.const(16), [
-      set(dv, f32x4.load(at(p("D"), get(g)))),
-      set(bias, f32x4.load(at(p("deltaBias"), get(g)))),
-      ...recompute,
-      ...reverse
-    ])
-  ];
+  const body: Code[] = [...c.prologue(), forUp(g, i32.const(0), p("rowBytes"), i32.const(16), [...recompute, ...reverse])];
   return {builder: fn, body};
 }
 

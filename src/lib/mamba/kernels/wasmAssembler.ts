@@ -102,28 +102,19 @@ const BR = 0x0c;
 const BR_IF = 0x0d;
 const VOID = 0x40;
 
+/** set i = from; then while !exit(i): body; i = next(i). */
+function counted(i: Local, from: Code, exit: Code, next: Code, body: Code[]): Code {
+  return join(set(i, from), [BLOCK, VOID, LOOP, VOID], exit, [BR_IF, 1], ...body, set(i, next), [BR, 0, END, END]);
+}
+
 /** `for (i = from; i < to; i += step) body` — `to` is re-evaluated each pass, so keep it cheap. */
 export function forUp(i: Local, from: Code, to: Code, step: Code, body: Code[]): Code {
-  return join(
-    set(i, from),
-    [BLOCK, VOID, LOOP, VOID],
-    i32.geS(get(i), to), [BR_IF, 1],
-    ...body,
-    set(i, i32.add(get(i), step)),
-    [BR, 0, END, END]
-  );
+  return counted(i, from, i32.geS(get(i), to), i32.add(get(i), step), body);
 }
 
 /** `for (i = from; i >= downTo; i -= step) body`. */
 export function forDown(i: Local, from: Code, downTo: Code, step: Code, body: Code[]): Code {
-  return join(
-    set(i, from),
-    [BLOCK, VOID, LOOP, VOID],
-    i32.ltS(get(i), downTo), [BR_IF, 1],
-    ...body,
-    set(i, i32.sub(get(i), step)),
-    [BR, 0, END, END]
-  );
+  return counted(i, from, i32.ltS(get(i), downTo), i32.sub(get(i), step), body);
 }
 
 export function ifElse(condition: Code, then: Code[], otherwise: Code[] = []): Code {
