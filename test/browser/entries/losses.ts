@@ -8,6 +8,7 @@ import {clipLoss} from "../../../src/lib/distill/clipLoss.js";
 import {distillLoss} from "../../../src/lib/distill/distillLoss.js";
 import {dmclipLoss, type LossWeights} from "../../../src/lib/distill/dmclipLoss.js";
 import {dmclipLossDR} from "../../../src/lib/distill/dmclipLossDR.js";
+import {installSpeedFixes} from "../../../src/lib/runtime/speedFixes.js";
 import {modelLossWithGrads} from "../../node/clip/fixtures.js";
 
 setWasmPaths(new URL("./", import.meta.url).href);
@@ -27,9 +28,11 @@ export interface LossCase {
   teacherSyntheticTexts?: Matrix[];
 }
 
+/** Switches backend with the lab's speed fixes installed, as the site runs. */
 async function use(name: string): Promise<boolean> {
   const ok = await tf.setBackend(name);
   await tf.ready();
+  if (ok) installSpeedFixes(name);
   return ok && tf.getBackend() === name;
 }
 
