@@ -45,37 +45,43 @@ function entryPoint(backend: BackendWasm): WasmBatchMatMul {
 const VIEW_IDS = [0x7ff00001, 0x7ff00002, 0x7ff00003] as const;
 const BYTES = 4;
 
-/** A float32 matrix [rows, cols] at a byte offset in the wasm heap. */
-export interface Operand {
+/** A float32 matrix [rows, cols] at a byte offset in the wasm heap; `id` when it is a whole tensor. */
+interface Operand {
   offset: number;
   rows: number;
   cols: number;
+  id?: number;
 }
 
-/** Rows × cols of `x`'s data starting at matrix `index` (each rows·cols long). */
-export function operand(backend: BackendWasm, x: TensorInfo, index: number, rows: number, cols: number): Operand {
-  return {offset: backend.dataIdMap.get(x.dataId)!.memoryOffset + index * rows * cols * BYTES, rows, cols};
+/**
+ * Rows × cols of `x`'s data starting at matrix `index` (each rows·cols long). A whole tensor split
+ * as [size / last axis, last axis] keeps its own id, as the stock kernel passes it: XNNPACK caches
+ * the packing of a right operand by id alone, so a frozen weight is packed once, and a tensor
+ * under any other split must not reuse that packing.
+ */
+function operand(backend: BackendWasm, x: TensorInfo, index: number, rows: number, cols: number): Operand {
+  const data = backend.dataIdMap.get(x.dataId)!;
+  const whole = rows * cols === util.sizeFromShape(x.shape) && cols === x.shape[x.shape.length - 1];
+  return {offset: data.memoryOffset + index * rows * cols * BYTES, rows, cols, id: whole ? data.id : undefined};
 }
 
 function shapeBytes(rows: number, cols: number): Uint8Array {
   return new Uint8Array(new Int32Array([1, rows, cols]).buffer);
 }
 
-/**
- * out = a·b through XNNPACK, on operands registered under temporary ids. Never a tensor's own
- * id: XNNPACK caches its packing of b by id alone, not shape, so a tensor used again under another
- * [rows, cols] split (after a reshape, or by fastSumWasm) would reuse a wrong packing. Training
- * makes every right operand anew each step anyway; a frozen model repacks its weights, a K×N copy.
- */
-export function xnnMatMul(backend: BackendWasm, a: Operand, b: Operand, out: Operand): void {
-  const [aId, bId, outId] = VIEW_IDS;
-  backend.wasm.tfjs.registerTensor(aId, a.rows * a.cols, a.offset);
-  backend.wasm.tfjs.registerTensor(bId, b.rows * b.cols, b.offset);
-  backend.wasm.tfjs.registerTensor(outId, out.rows * out.cols, out.offset);
+/** out = a·b through XNNPACK's fully-connected kernel; views get temporary ids for the call. */
+function xnnMatMul(backend: BackendWasm, a: Operand, b: Operand, out: Operand): void {
+  const ids = [a, b, out].map((x, slot) => {
+    if (x.id !== undefined) return x.id;
+    backend.wasm.tfjs.registerTensor(VIEW_IDS[slot], x.rows * x.cols, x.offset);
+    return VIEW_IDS[slot];
+  });
   try {
-    entryPoint(backend)(aId, shapeBytes(a.rows, a.cols), 3, bId, shapeBytes(b.rows, b.cols), 3, false, false, outId);
+    entryPoint(backend)(ids[0], shapeBytes(a.rows, a.cols), 3, ids[1], shapeBytes(b.rows, b.cols), 3, false, false, ids[2]);
   } finally {
-    for (const id of VIEW_IDS) backend.wasm.tfjs.disposeData(id);
+    [a, b, out].forEach((x, slot) => {
+      if (x.id === undefined) backend.wasm.tfjs.disposeData(VIEW_IDS[slot]);
+    });
   }
 }
 
@@ -103,6 +109,20 @@ function broadcastIndex(i: number, to: number[], from: number[]): number {
   return index;
 }
 
+// Measured per element on these cores: XNNPACK packs a right operand at ~7 ns, our transposes
+// run at ~1–4 ns. A weight gradient xᵀ·dy with x [4160,128] and dy [4160,512] packs 2.1M values
+// as written, but only 0.5M as (dyᵀ·x)ᵀ.
+const PACK_NS = 7;
+const TRANSPOSE_NS = 3;
+
+/** Whether op(a)·op(b) is cheaper as (op(b)ᵀ·op(a)ᵀ)ᵀ, counting the transposes and packing each needs. */
+function cheaperSwapped(a: TensorInfo, b: TensorInfo, transposeA: boolean, transposeB: boolean, m: number, k: number, n: number): boolean {
+  const [sizeA, sizeB] = [util.sizeFromShape(a.shape), util.sizeFromShape(b.shape)];
+  const asWritten = TRANSPOSE_NS * ((transposeA ? sizeA : 0) + (transposeB ? sizeB : 0)) + PACK_NS * k * n;
+  const swapped = TRANSPOSE_NS * ((transposeA ? 0 : sizeA) + (transposeB ? 0 : sizeB) + m * n) + PACK_NS * k * m;
+  return swapped < asWritten;
+}
+
 /** Wraps the stock wasm BatchMatMul: same inputs, attributes and results, without its slow loop. */
 export function fastBatchMatMulWasm(stock: KernelFunc): KernelFunc {
   return (args) => {
@@ -113,38 +133,38 @@ export function fastBatchMatMulWasm(stock: KernelFunc): KernelFunc {
     if (a.dtype !== "float32" || b.dtype !== "float32" || empty || a.shape.length < 2 || b.shape.length < 2) {
       return stock(args);
     }
+    const [aRows, aCols] = a.shape.slice(-2);
+    const [bRows, bCols] = b.shape.slice(-2);
+    const [m, k, kRight, n] = [transposeA ? aCols : aRows, transposeA ? aRows : aCols, transposeB ? bCols : bRows, transposeB ? bRows : bCols];
+    if (k !== kRight) {
+      throw new Error(
+        `matMul: inner dimensions ${k} and ${kRight} of shapes [${a.shape}] and [${b.shape}] ` +
+          `(transposeA=${transposeA}, transposeB=${transposeB}) must match`
+      );
+    }
+    const leftBatch = a.shape.slice(0, -2);
+    const rightBatch = b.shape.slice(0, -2);
+    const outBatch = broadcast_util.assertAndGetBroadcastShape(leftBatch, rightBatch);
+    const outCount = util.sizeFromShape(outBatch);
     const temporaries: TensorInfo[] = [];
-    const plain = (x: TensorInfo, transposed: boolean): TensorInfo => {
-      if (!transposed) return x;
-      const t = transposeLastTwo(x, backend);
-      temporaries.push(t);
-      return t;
-    };
+    const keep = (t: TensorInfo): TensorInfo => (temporaries.push(t), t);
+    const plain = (x: TensorInfo, transposed: boolean): TensorInfo => (transposed ? keep(transposeLastTwo(x, backend)) : x);
     try {
+      if (outCount === 1 && cheaperSwapped(a, b, transposeA, transposeB, m, k, n)) {
+        const product = keep(backend.makeOutput([n, m], "float32"));
+        const left = plain(b, !transposeB);
+        const right = plain(a, !transposeA);
+        xnnMatMul(backend, operand(backend, left, 0, n, k), operand(backend, right, 0, k, m), operand(backend, product, 0, n, m));
+        const out = transposeLastTwo(product, backend);
+        return {dataId: out.dataId, shape: [...outBatch, m, n], dtype: "float32"};
+      }
       const left = plain(a, transposeA);
       const right = plain(b, transposeB);
-      const [m, k] = left.shape.slice(-2);
-      const [kRight, n] = right.shape.slice(-2);
-      if (k !== kRight) {
-        throw new Error(
-          `matMul: inner dimensions ${k} and ${kRight} of shapes [${a.shape}] and [${b.shape}] ` +
-            `(transposeA=${transposeA}, transposeB=${transposeB}) must match`
-        );
-      }
-      const leftBatch = left.shape.slice(0, -2);
-      const rightBatch = right.shape.slice(0, -2);
-      const outBatch = broadcast_util.assertAndGetBroadcastShape(leftBatch, rightBatch);
       const out = backend.makeOutput([...outBatch, m, n], "float32");
-      const leftCount = util.sizeFromShape(leftBatch);
-      const outCount = util.sizeFromShape(outBatch);
       if (util.sizeFromShape(rightBatch) === 1) {
         // One shared right operand: all left batches stack into one tall matrix.
-        xnnMatMul(
-          backend,
-          operand(backend, left, 0, leftCount * m, k),
-          operand(backend, right, 0, k, n),
-          operand(backend, out, 0, outCount * m, n)
-        );
+        const rows = util.sizeFromShape(leftBatch) * m;
+        xnnMatMul(backend, operand(backend, left, 0, rows, k), operand(backend, right, 0, k, n), operand(backend, out, 0, outCount * m, n));
       } else {
         for (let i = 0; i < outCount; i++) {
           xnnMatMul(

@@ -1,40 +1,94 @@
-import {slice_util, util, type KernelFunc, type NamedAttrMap, type TensorInfo} from "@tensorflow/tfjs";
+import {backend_util, slice_util, util, type KernelFunc, type NamedAttrMap, type TensorInfo} from "@tensorflow/tfjs";
 import type {BackendWasm} from "@tensorflow/tfjs-backend-wasm";
 
 /*
  * tfjs-backend-wasm 4.22's Slice first copies its whole input out of the wasm heap (readSync),
- * however small the slice: tf.unstack of a [3,64,4,65,32] q/k/v tensor took 15 ms, and a
- * shifted-slice convolution pays a full copy per tap. This kernel reads the heap in place,
- * copying runs as long as the slice allows (trailing axes taken whole fold into one run).
+ * however small the slice, then copies each row with a fresh subarray; SplitV and Unpack call
+ * it once per output. Splitting attention's [4160,384] q/k/v projection took 24 ms, and a
+ * shifted-slice convolution pays a full copy per tap. Here every run of the slice (the innermost
+ * axes taken whole, plus the first partial axis above them) moves with one copyWithin inside
+ * the heap.
  */
 
-/** Wraps the stock wasm Slice: same results, without the copy of the input. */
+type Heap = Float32Array | Int32Array | Uint8Array;
+
+function heapOf(backend: BackendWasm, dtype: string): Heap {
+  const buffer = (backend.wasm as unknown as {HEAPU8: Uint8Array}).HEAPU8.buffer;
+  if (dtype === "float32") return new Float32Array(buffer);
+  if (dtype === "int32") return new Int32Array(buffer);
+  return new Uint8Array(buffer);
+}
+
+/** x[start : start + extent] as a new tensor; `start` and `extent` already resolved. */
+function copySlice(backend: BackendWasm, x: TensorInfo, start: number[], extent: number[]): TensorInfo {
+  const out = backend.makeOutput(extent, x.dtype);
+  if (util.sizeFromShape(extent) === 0) return out;
+  // The heap view is taken after makeOutput: an allocation may grow (and so replace) the heap.
+  const heap = heapOf(backend, x.dtype);
+  const from0 = backend.dataIdMap.get(x.dataId)!.memoryOffset / heap.BYTES_PER_ELEMENT;
+  const to0 = backend.dataIdMap.get(out.dataId)!.memoryOffset / heap.BYTES_PER_ELEMENT;
+  const rank = x.shape.length;
+  const strides = [...util.computeStrides(x.shape), 1];
+  let axis = rank - 1;
+  while (axis > 0 && start[axis] === 0 && extent[axis] === x.shape[axis]) axis--;
+  const run = rank === 0 ? 1 : util.sizeFromShape(extent.slice(axis));
+  const outer = extent.slice(0, Math.max(axis, 0));
+  const index = new Array<number>(outer.length).fill(0);
+  const rows = util.sizeFromShape(outer);
+  const base = rank === 0 ? 0 : start[axis] * strides[axis];
+  for (let row = 0; row < rows; row++) {
+    let from = from0 + base;
+    for (let d = 0; d < outer.length; d++) from += (start[d] + index[d]) * strides[d];
+    heap.copyWithin(to0 + row * run, from, from + run);
+    for (let d = outer.length - 1; d >= 0 && ++index[d] === outer[d]; d--) index[d] = 0;
+  }
+  return out;
+}
+
+/** Wraps the stock wasm Slice: same results, copied in place. */
 export function fastSliceWasm(stock: KernelFunc): KernelFunc {
   return (args) => {
     const {x} = args.inputs as {x: TensorInfo};
-    const {begin, size} = args.attrs as NamedAttrMap & {begin: number | number[]; size: number | number[]};
     if (x.dtype === "string") return stock(args);
-    const backend = args.backend as BackendWasm;
+    const {begin, size} = args.attrs as NamedAttrMap & {begin: number | number[]; size: number | number[]};
     const [start, extent] = slice_util.parseSliceParams(x as never, begin, size);
-    const out = backend.makeOutput(extent, x.dtype);
-    if (util.sizeFromShape(extent) === 0) return out;
-    // Views onto the heap only after makeOutput: an allocation may grow (and so detach) it.
-    const source = backend.typedArrayFromHeap(x);
-    const target = backend.typedArrayFromHeap(out);
-    const strides = [...util.computeStrides(x.shape), 1];
-    // The run: the innermost axes copied whole, plus the first partial axis above them.
-    let axis = x.shape.length - 1;
-    while (axis > 0 && start[axis] === 0 && extent[axis] === x.shape[axis]) axis--;
-    const run = axis < 0 ? 1 : extent.slice(axis).reduce((p, s) => p * s, 1);
-    const outer = extent.slice(0, Math.max(axis, 0));
-    const index = new Array<number>(outer.length).fill(0);
-    const rows = util.sizeFromShape(outer);
-    for (let row = 0, written = 0; row < rows; row++, written += run) {
-      let from = axis < 0 ? 0 : start[axis] * strides[axis];
-      for (let d = 0; d < outer.length; d++) from += (start[d] + index[d]) * strides[d];
-      target.set(source.subarray(from, from + run), written);
-      for (let d = outer.length - 1; d >= 0 && ++index[d] === outer[d]; d--) index[d] = 0;
-    }
-    return out;
+    return copySlice(args.backend as BackendWasm, x, start, extent);
+  };
+}
+
+/** Wraps the stock wasm SplitV: one in-place slice per output. */
+export function fastSplitVWasm(stock: KernelFunc): KernelFunc {
+  return (args) => {
+    const {x} = args.inputs as {x: TensorInfo};
+    if (x.dtype === "string") return stock(args);
+    const {numOrSizeSplits, axis} = args.attrs as NamedAttrMap & {numOrSizeSplits: number | number[]; axis: number};
+    const along = util.parseAxisParam(axis, x.shape)[0];
+    const start = new Array<number>(x.shape.length).fill(0);
+    return backend_util.prepareSplitSize(x as never, numOrSizeSplits, along).map((size) => {
+      const extent = [...x.shape];
+      extent[along] = size;
+      const piece = copySlice(args.backend as BackendWasm, x, [...start], extent);
+      start[along] += size;
+      return piece;
+    });
+  };
+}
+
+/** Wraps the stock wasm Unpack (tf.unstack): one in-place slice per output, its axis dropped. */
+export function fastUnpackWasm(stock: KernelFunc): KernelFunc {
+  return (args) => {
+    const {value} = args.inputs as {value: TensorInfo};
+    if (value.dtype === "string") return stock(args);
+    const {axis} = args.attrs as NamedAttrMap & {axis: number};
+    const along = axis < 0 ? axis + value.shape.length : axis;
+    const extent = [...value.shape];
+    extent[along] = 1;
+    const shape = value.shape.filter((_, i) => i !== along);
+    return Array.from({length: value.shape[along]}, (_, i) => {
+      const start = new Array<number>(value.shape.length).fill(0);
+      start[along] = i;
+      const piece = copySlice(args.backend as BackendWasm, value, start, extent);
+      return {...piece, shape};
+    });
   };
 }

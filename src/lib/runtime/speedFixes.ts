@@ -3,8 +3,7 @@ import type {GradConfig, KernelConfig, KernelFunc, NamedAttrMap, Tensor} from "@
 import {fastBatchMatMulWasm} from "./fastMatMulWasm.js";
 import {fastTransposeWasm} from "./fastTransposeWasm.js";
 import {fastCastWasm, fastIdentityWasm} from "./fastIdentityWasm.js";
-import {fastSliceWasm} from "./fastSliceWasm.js";
-import {fastSumWasm} from "./fastSumWasm.js";
+import {fastSliceWasm, fastSplitVWasm, fastUnpackWasm} from "./fastSliceWasm.js";
 import {fastTanhWasm} from "./fastTanhWasm.js";
 import {broadcastingBatchMatMul} from "./speedBroadcastMatMul.js";
 
@@ -28,7 +27,8 @@ const KERNEL_FIXES: KernelFix[] = [
   {kernelName: "Identity", backendName: "wasm", wrap: fastIdentityWasm},
   {kernelName: "Cast", backendName: "wasm", wrap: fastCastWasm},
   {kernelName: "Slice", backendName: "wasm", wrap: fastSliceWasm},
-  {kernelName: "Sum", backendName: "wasm", wrap: fastSumWasm},
+  {kernelName: "SplitV", backendName: "wasm", wrap: fastSplitVWasm},
+  {kernelName: "Unpack", backendName: "wasm", wrap: fastUnpackWasm},
   {kernelName: "Tanh", backendName: "wasm", wrap: fastTanhWasm},
   {kernelName: "BatchMatMul", backendName: "cpu", wrap: broadcastingBatchMatMul("cpu")}
 ];

@@ -59,8 +59,11 @@ function outShape(aShape: number[], bShape: number[], transposeA: boolean, trans
 }
 
 // [a shape, b shape] without transposes; transposed variants swap the last two axes.
+// [2,6]·[6,9] and its batch-1 twin are cheaper swapped, (bᵀ·aᵀ)ᵀ, on wasm.
 const MATMUL_SHAPES: Array<[number[], number[]]> = [
   [[7, 5], [5, 3]],
+  [[2, 6], [6, 9]],
+  [[1, 2, 6], [1, 6, 9]],
   [[3, 7, 5], [3, 5, 4]],
   [[2, 3, 6, 5], [2, 3, 5, 1]],
   [[1, 1, 4], [1, 4, 6]]
@@ -113,7 +116,7 @@ describe.each(NODE_BACKENDS)("speed fixes on %s", (backend) => {
   beforeAll(() => useBackend(backend));
 
   it("are installed by useBackend, once, and stay installed across a backend switch", async () => {
-    const wasmKernels = ["BatchMatMul", "Transpose", "Identity", "Cast", "Slice", "Sum", "Tanh"];
+    const wasmKernels = ["BatchMatMul", "Transpose", "Identity", "Cast", "Slice", "SplitV", "Unpack", "Tanh"];
     const expected = [...(backend === "wasm" ? wasmKernels : ["BatchMatMul"]), "BatchMatMul gradient"];
     expect(installedSpeedFixes(backend)).toEqual(expected);
     const kernel = tf.getKernel("BatchMatMul", backend);
@@ -201,7 +204,8 @@ describe.each(NODE_BACKENDS)("speed fixes on %s", (backend) => {
         const f = (): tf.Tensor[] =>
           tf.tidy(() => {
             const {value, grad} = tf.valueAndGrad((t: tf.Tensor) => tf.sum(tf.mul(tf.slice(t, begin, size), w)))(x);
-            return [tf.slice(x, begin, size), value, grad, ...tf.unstack(x, rank - 1)];
+            const pieces = [...tf.unstack(x, rank - 1), ...tf.split(x, [1, shape[rank - 1] - 1], rank - 1)];
+            return [tf.slice(x, begin, size), value, grad, ...pieces];
           });
         const [stock, fixed] = await stockThenFixed(backend, f);
         expectClose(fixed, stock);
