@@ -3,7 +3,7 @@ import type {GradConfig, KernelConfig, KernelFunc, NamedAttrMap, Tensor} from "@
 import {fastBatchMatMulWasm} from "./fastMatMulWasm.js";
 import {fastTransposeWasm} from "./fastTransposeWasm.js";
 import {fastCastWasm, fastIdentityWasm} from "./fastIdentityWasm.js";
-import {fastSliceWasm, fastSplitVWasm, fastUnpackWasm} from "./fastSliceWasm.js";
+import {fastConcatWasm, fastPackWasm, fastSliceWasm, fastSplitVWasm, fastUnpackWasm} from "./fastCopyWasm.js";
 import {fastTanhWasm} from "./fastTanhWasm.js";
 import {broadcastingBatchMatMul} from "./speedBroadcastMatMul.js";
 
@@ -29,6 +29,8 @@ const KERNEL_FIXES: KernelFix[] = [
   {kernelName: "Slice", backendName: "wasm", wrap: fastSliceWasm},
   {kernelName: "SplitV", backendName: "wasm", wrap: fastSplitVWasm},
   {kernelName: "Unpack", backendName: "wasm", wrap: fastUnpackWasm},
+  {kernelName: "Concat", backendName: "wasm", wrap: fastConcatWasm},
+  {kernelName: "Pack", backendName: "wasm", wrap: fastPackWasm},
   {kernelName: "Tanh", backendName: "wasm", wrap: fastTanhWasm},
   {kernelName: "BatchMatMul", backendName: "cpu", wrap: broadcastingBatchMatMul("cpu")}
 ];

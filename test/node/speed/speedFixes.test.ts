@@ -116,7 +116,7 @@ describe.each(NODE_BACKENDS)("speed fixes on %s", (backend) => {
   beforeAll(() => useBackend(backend));
 
   it("are installed by useBackend, once, and stay installed across a backend switch", async () => {
-    const wasmKernels = ["BatchMatMul", "Transpose", "Identity", "Cast", "Slice", "SplitV", "Unpack", "Tanh"];
+    const wasmKernels = ["BatchMatMul", "Transpose", "Identity", "Cast", "Slice", "SplitV", "Unpack", "Concat", "Pack", "Tanh"];
     const expected = [...(backend === "wasm" ? wasmKernels : ["BatchMatMul"]), "BatchMatMul gradient"];
     expect(installedSpeedFixes(backend)).toEqual(expected);
     const kernel = tf.getKernel("BatchMatMul", backend);
@@ -205,7 +205,8 @@ describe.each(NODE_BACKENDS)("speed fixes on %s", (backend) => {
           tf.tidy(() => {
             const {value, grad} = tf.valueAndGrad((t: tf.Tensor) => tf.sum(tf.mul(tf.slice(t, begin, size), w)))(x);
             const pieces = [...tf.unstack(x, rank - 1), ...tf.split(x, [1, shape[rank - 1] - 1], rank - 1)];
-            return [tf.slice(x, begin, size), value, grad, ...pieces];
+            const joined = [tf.concat([x, tf.neg(x), x], trial % rank), tf.stack([x, tf.neg(x)], trial % (rank + 1))];
+            return [tf.slice(x, begin, size), value, grad, ...pieces, ...joined];
           });
         const [stock, fixed] = await stockThenFixed(backend, f);
         expectClose(fixed, stock);

@@ -2,12 +2,12 @@ import {backend_util, slice_util, util, type KernelFunc, type NamedAttrMap, type
 import type {BackendWasm} from "@tensorflow/tfjs-backend-wasm";
 
 /*
- * tfjs-backend-wasm 4.22's Slice first copies its whole input out of the wasm heap (readSync),
- * however small the slice, then copies each row with a fresh subarray; SplitV and Unpack call
- * it once per output. Splitting attention's [4160,384] q/k/v projection took 24 ms, and a
- * shifted-slice convolution pays a full copy per tap. Here every run of the slice (the innermost
- * axes taken whole, plus the first partial axis above them) moves with one copyWithin inside
- * the heap.
+ * tfjs-backend-wasm 4.22 moves data for Slice, SplitV, Unpack, Concat and Pack in JavaScript, one
+ * fresh subarray per row, and its Slice first copies the whole input out of the heap (readSync)
+ * however small the slice. Splitting attention's [4160,384] q/k/v projection took 24 ms and
+ * concatenating its gradient 11 ms; a shifted-slice convolution pays a full copy per tap. Here
+ * every contiguous run (the innermost axes taken whole, plus the first partial axis above them)
+ * moves with one copyWithin inside the heap.
  */
 
 type Heap = Float32Array | Int32Array | Uint8Array;
@@ -43,6 +43,51 @@ function copySlice(backend: BackendWasm, x: TensorInfo, start: number[], extent:
     for (let d = outer.length - 1; d >= 0 && ++index[d] === outer[d]; d--) index[d] = 0;
   }
   return out;
+}
+
+/** Concatenates float/int/bool tensors along `axis` into a new tensor of `outShape`. */
+function copyConcat(backend: BackendWasm, inputs: TensorInfo[], axis: number, outShape: number[]): TensorInfo {
+  const out = backend.makeOutput(outShape, inputs[0].dtype);
+  if (util.sizeFromShape(outShape) === 0) return out;
+  const heap = heapOf(backend, out.dtype);
+  const at = (t: TensorInfo) => backend.dataIdMap.get(t.dataId)!.memoryOffset / heap.BYTES_PER_ELEMENT;
+  const rows = util.sizeFromShape(outShape.slice(0, axis));
+  const runs = inputs.map((t) => util.sizeFromShape(t.shape.slice(axis)));
+  const width = runs.reduce((p, q) => p + q, 0);
+  let to = at(out);
+  inputs.forEach((t, i) => {
+    const from = at(t);
+    for (let row = 0; row < rows; row++) heap.copyWithin(to + row * width, from + row * runs[i], from + (row + 1) * runs[i]);
+    to += runs[i];
+  });
+  return out;
+}
+
+/** Wraps the stock wasm Concat: same results, copied in place. */
+export function fastConcatWasm(stock: KernelFunc): KernelFunc {
+  return (args) => {
+    const inputs = args.inputs as unknown as TensorInfo[];
+    if (inputs[0].dtype === "string") return stock(args);
+    const {axis} = args.attrs as NamedAttrMap & {axis: number};
+    const along = util.parseAxisParam(axis, inputs[0].shape)[0];
+    const outShape = backend_util.computeOutShape(inputs.map((t) => t.shape), along);
+    return copyConcat(args.backend as BackendWasm, inputs, along, outShape);
+  };
+}
+
+/** Wraps the stock wasm Pack (tf.stack): a concat along a new axis, copied in place. */
+export function fastPackWasm(stock: KernelFunc): KernelFunc {
+  return (args) => {
+    const inputs = args.inputs as unknown as TensorInfo[];
+    if (inputs[0].dtype === "string" || inputs.some((t) => !util.arraysEqual(t.shape, inputs[0].shape) || t.dtype !== inputs[0].dtype)) {
+      return stock(args);
+    }
+    const {axis} = args.attrs as NamedAttrMap & {axis: number};
+    const along = axis < 0 ? axis + inputs[0].shape.length + 1 : axis;
+    const expand = (t: TensorInfo): TensorInfo => ({...t, shape: [...t.shape.slice(0, along), 1, ...t.shape.slice(along)]});
+    const outShape = [...inputs[0].shape.slice(0, along), inputs.length, ...inputs[0].shape.slice(along)];
+    return copyConcat(args.backend as BackendWasm, inputs.map(expand), along, outShape);
+  };
 }
 
 /** Wraps the stock wasm Slice: same results, copied in place. */
