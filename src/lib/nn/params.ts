@@ -42,7 +42,9 @@ export class ParamStore {
         values = init.values;
         break;
     }
-    const v = tf.variable(tf.tensor(values, shape, "float32"), true);
+    const initial = tf.tensor(values, shape, "float32");
+    const v = tf.variable(initial, true);
+    initial.dispose(); // tf.variable copies its initial value
     this.vars.set(name, v);
     return v;
   }
