@@ -1,4 +1,5 @@
 import {Rng} from "../random/rng.js";
+import type {Rgb} from "./colours.js";
 import {blankImage, clamp01, type RgbImage} from "./image.js";
 import {sceneLayout, type Glyph, type Layout} from "./layout.js";
 import type {Background, Scene} from "./scene.js";
@@ -32,46 +33,70 @@ export function renderLayout(layout: Layout, sources: Sources, size: number): Rg
 
 function paintBackground(image: RgbImage, bg: Background): void {
   const {width: size, data} = image;
+  if (bg.kind === "plain") {
+    fill(data, bg.colour);
+    return;
+  }
+  if (bg.kind === "gradient") {
+    const cos = Math.cos(bg.angle) * Math.SQRT2;
+    const sin = Math.sin(bg.angle) * Math.SQRT2;
+    for (let y = 0; y < size; y++) {
+      for (let x = 0; x < size; x++) {
+        const t = clamp01(0.5 + ((x + 0.5) / size - 0.5) * cos + ((y + 0.5) / size - 0.5) * sin);
+        for (let c = 0; c < 3; c++) data[3 * (y * size + x) + c] = bg.from[c] * (1 - t) + bg.to[c] * t;
+      }
+    }
+    return;
+  }
   // Two octaves of smooth value noise on fixed grids, so the texture is the same at every size.
-  const octaves = bg.kind === "noise" ? [valueNoise(bg.seed, 4), valueNoise(bg.seed + 1, 16)] : [];
+  fill(data, bg.colour);
+  addValueNoise(data, size, bg.seed, 4, bg.amplitude);
+  addValueNoise(data, size, bg.seed + 1, 16, 0.6 * bg.amplitude);
+  for (let i = 0; i < data.length; i++) data[i] = clamp01(data[i]);
+}
+
+function fill(data: Float32Array, [r, g, b]: Rgb): void {
+  for (let i = 0; i < data.length; i += 3) {
+    data[i] = r;
+    data[i + 1] = g;
+    data[i + 2] = b;
+  }
+}
+
+/** Adds amplitude × bilinear interpolation of random values in [−1, 1] on a (grid+1)² lattice per channel. */
+function addValueNoise(data: Float32Array, size: number, seed: number, grid: number, amplitude: number): void {
+  const rng = new Rng(seed);
+  const n = grid + 1;
+  const lattice = Float32Array.from({length: n * n * 3}, () => rng.uniform(-1, 1));
+  const cell = new Int32Array(size);
+  const frac = new Float32Array(size);
+  for (let i = 0; i < size; i++) {
+    const g = ((i + 0.5) / size) * grid;
+    cell[i] = Math.min(Math.floor(g), grid - 1);
+    frac[i] = g - cell[i];
+  }
   for (let y = 0; y < size; y++) {
+    const fy = frac[y];
+    const row0 = cell[y] * n;
+    const row1 = row0 + n;
     for (let x = 0; x < size; x++) {
-      const px = (x + 0.5) / size;
-      const py = (y + 0.5) / size;
+      const fx = frac[x];
+      const a = 3 * (row0 + cell[x]);
+      const b = 3 * (row1 + cell[x]);
       const o = 3 * (y * size + x);
       for (let c = 0; c < 3; c++) {
-        let v: number;
-        if (bg.kind === "plain") v = bg.colour[c];
-        else if (bg.kind === "gradient") {
-          const t = clamp01(0.5 + ((px - 0.5) * Math.cos(bg.angle) + (py - 0.5) * Math.sin(bg.angle)) * Math.SQRT2);
-          v = bg.from[c] * (1 - t) + bg.to[c] * t;
-        } else v = bg.colour[c] + bg.amplitude * (octaves[0](px, py, c) + 0.6 * octaves[1](px, py, c));
-        data[o + c] = clamp01(v);
+        const top = lattice[a + c] * (1 - fx) + lattice[a + 3 + c] * fx;
+        const bottom = lattice[b + c] * (1 - fx) + lattice[b + 3 + c] * fx;
+        data[o + c] += amplitude * (top * (1 - fy) + bottom * fy);
       }
     }
   }
 }
 
-/** Bilinear interpolation of random values in [−1, 1] on a (grid+1)² lattice per channel. */
-function valueNoise(seed: number, grid: number): (px: number, py: number, c: number) => number {
-  const rng = new Rng(seed);
-  const n = grid + 1;
-  const lattice = Float32Array.from({length: n * n * 3}, () => rng.uniform(-1, 1));
-  return (px, py, c) => {
-    const gx = px * grid;
-    const gy = py * grid;
-    const x0 = Math.min(Math.floor(gx), grid - 1);
-    const y0 = Math.min(Math.floor(gy), grid - 1);
-    const fx = gx - x0;
-    const fy = gy - y0;
-    const at = (x: number, y: number) => lattice[3 * (y * n + x) + c];
-    return (at(x0, y0) * (1 - fx) + at(x0 + 1, y0) * fx) * (1 - fy) + (at(x0, y0 + 1) * (1 - fx) + at(x0 + 1, y0 + 1) * fx) * fy;
-  };
-}
-
 /** Composites `alpha` (28×28 in [0, 1]) tinted `glyph.rgb` over the image: out = bg·(1−a) + rgb·a. */
 function paintGlyph(image: RgbImage, glyph: Glyph, alpha: Float32Array): void {
   const {width: size, data} = image;
+  const map = padded(alpha);
   const cos = Math.cos(glyph.rotation);
   const sin = Math.sin(glyph.rotation);
   const side = glyph.extent * size;
@@ -82,17 +107,16 @@ function paintGlyph(image: RgbImage, glyph: Glyph, alpha: Float32Array): void {
   const x1 = Math.min(size - 1, Math.ceil(glyph.cx * size + reach));
   const y0 = Math.max(0, Math.floor(glyph.cy * size - reach));
   const y1 = Math.min(size - 1, Math.ceil(glyph.cy * size + reach));
+  // Image offset → glyph pixel coordinates: inverse rotation, then scale to the 28-pixel glyph.
+  const scale = GLYPH_SIZE / (glyph.extent * size);
   for (let y = y0; y <= y1; y++) {
     for (let x = x0; x <= x1; x++) {
       let a = 0;
       for (let sy = 0; sy < ss; sy++) {
+        const dy = y + (sy + 0.5) / ss - glyph.cy * size;
         for (let sx = 0; sx < ss; sx++) {
-          const dx = (x + (sx + 0.5) / ss) / size - glyph.cx;
-          const dy = (y + (sy + 0.5) / ss) / size - glyph.cy;
-          // Inverse rotation: from image offset to the glyph's own axes.
-          const gx = (cos * dx + sin * dy) / glyph.extent + 0.5;
-          const gy = (-sin * dx + cos * dy) / glyph.extent + 0.5;
-          a += sampleGlyph(alpha, gx * GLYPH_SIZE - 0.5, gy * GLYPH_SIZE - 0.5);
+          const dx = x + (sx + 0.5) / ss - glyph.cx * size;
+          a += sampleGlyph(map, (cos * dx + sin * dy) * scale + GLYPH_SIZE / 2 - 0.5, (-sin * dx + cos * dy) * scale + GLYPH_SIZE / 2 - 0.5);
         }
       }
       a /= ss * ss;
@@ -103,14 +127,24 @@ function paintGlyph(image: RgbImage, glyph: Glyph, alpha: Float32Array): void {
   }
 }
 
-/** Bilinear sample of a 28×28 map at glyph-pixel coordinates, zero outside. */
+const PADDED = GLYPH_SIZE + 2;
+
+/** The 28×28 map inside a one-pixel zero border, so bilinear sampling needs no bounds checks. */
+function padded(map: Float32Array): Float32Array {
+  const out = new Float32Array(PADDED * PADDED);
+  for (let y = 0; y < GLYPH_SIZE; y++) out.set(map.subarray(y * GLYPH_SIZE, (y + 1) * GLYPH_SIZE), (y + 1) * PADDED + 1);
+  return out;
+}
+
+/** Bilinear sample of a padded glyph map at glyph-pixel coordinates, zero outside. */
 function sampleGlyph(map: Float32Array, u: number, v: number): number {
+  if (u <= -1 || v <= -1 || u >= GLYPH_SIZE || v >= GLYPH_SIZE) return 0;
   const u0 = Math.floor(u);
   const v0 = Math.floor(v);
   const fu = u - u0;
   const fv = v - v0;
-  const at = (x: number, y: number) => (x < 0 || y < 0 || x >= GLYPH_SIZE || y >= GLYPH_SIZE ? 0 : map[y * GLYPH_SIZE + x]);
-  return (at(u0, v0) * (1 - fu) + at(u0 + 1, v0) * fu) * (1 - fv) + (at(u0, v0 + 1) * (1 - fu) + at(u0 + 1, v0 + 1) * fu) * fv;
+  const i = (v0 + 1) * PADDED + u0 + 1;
+  return (map[i] * (1 - fu) + map[i + 1] * fu) * (1 - fv) + (map[i + PADDED] * (1 - fu) + map[i + PADDED + 1] * fu) * fv;
 }
 
 /**
