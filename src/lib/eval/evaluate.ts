@@ -4,9 +4,15 @@ import type {Sources} from "../data/sources.js";
 import {encodeLayouts, encodeTexts, type ClipEncoders, type Embeddings} from "./encoders.js";
 import {classificationSet, digitStripSet, retrievalSet, shiftedSet, type CaptionedSet, type LabelledSet} from "./evalSets.js";
 import {classificationMetrics, retrievalMetrics} from "./metrics.js";
-import type {EvalResult} from "./results.js";
 import {SUITES} from "./suites.js";
 import {selectRows, zeroShotScores, zeroShotWeights} from "./zeroShot.js";
+
+/** One line of DataComp's eval_results.jsonl (write with recordsToJsonl, summarise with aggregateScores). */
+export interface EvalResult {
+  readonly key: string;
+  readonly dataset: string;
+  readonly metrics: Readonly<Record<string, number>> & {readonly main_metric: number};
+}
 
 export interface EvalSetOptions {
   /** Images per classification, shift and digit-strip set (default 500). */
@@ -60,7 +66,7 @@ export function evalTasks(sources: Sources, options: EvalSetOptions = {}): Map<s
 
 /**
  * Runs the evaluation suites on any CLIP given as two encoders and returns one DataComp-format
- * result per suite (write them with toJsonl; summarise with aggregateScores). Zero-shot class
+ * result per suite. Zero-shot class
  * weights are computed once, for all 20 classes, and each set uses its classes' rows.
  */
 export async function evaluate(encoders: ClipEncoders, sources: Sources, options: EvalOptions = {}): Promise<EvalResult[]> {

@@ -8,7 +8,9 @@ import {renderLayout} from "../../../src/lib/data/render.js";
 import type {Sources} from "../../../src/lib/data/sources.js";
 import type {ClipEncoders} from "../../../src/lib/eval/encoders.js";
 import {evaluate, evalTasks, type EvalSetOptions} from "../../../src/lib/eval/evaluate.js";
-import {aggregateScores, parseJsonl, toJsonl} from "../../../src/lib/eval/results.js";
+import {aggregateScores} from "../../../src/lib/eval/labGroups.js";
+import {parseEvalResults} from "../../../src/lib/results/evalResults.js";
+import {recordsToJsonl} from "../../../src/lib/results/resultsView.js";
 import {SUITES} from "../../../src/lib/eval/suites.js";
 import {Rng} from "../../../src/lib/random/rng.js";
 
@@ -72,7 +74,7 @@ describe("evaluate", () => {
       ["image_retrieval_recall@1", "image_retrieval_recall@5", "image_retrieval_recall@10", "text_retrieval_recall@1", "text_retrieval_recall@5", "text_retrieval_recall@10", "mean_recall@1", "main_metric"].sort()
     );
     expect(Object.keys(results[0].metrics).sort()).toEqual(["acc1", "acc5", "main_metric", "mean_per_class_recall"]);
-    expect(aggregateScores(parseJsonl(toJsonl(results)))).toEqual({classification: 1, shift: 1, retrieval: 1, average: 1});
+    expect(aggregateScores(parseEvalResults(recordsToJsonl(results), "eval_results.jsonl").records)).toEqual({classification: 1, shift: 1, retrieval: 1, average: 1});
   });
 
   it("gives a model that confuses every class and every scene 0 at top-1", async () => {

@@ -1,6 +1,9 @@
 import {describe, expect, it} from "vitest";
 import {classificationMetrics, retrievalMetrics} from "../../../src/lib/eval/metrics.js";
-import {aggregateScores, parseJsonl, toJsonl, type EvalResult} from "../../../src/lib/eval/results.js";
+import type {EvalResult} from "../../../src/lib/eval/evaluate.js";
+import {aggregateScores, labGroupMeans} from "../../../src/lib/eval/labGroups.js";
+import {parseEvalResults} from "../../../src/lib/results/evalResults.js";
+import {recordsToJsonl} from "../../../src/lib/results/resultsView.js";
 import {SUITES} from "../../../src/lib/eval/suites.js";
 import {Rng} from "../../../src/lib/random/rng.js";
 
@@ -80,12 +83,11 @@ describe("retrievalMetrics", () => {
 describe("eval_results.jsonl and aggregate scores", () => {
   const results: EvalResult[] = SUITES.map((s, i) => ({key: s.key, dataset: s.dataset, metrics: {acc1: i / 20, main_metric: i / 20}}));
 
-  it("round-trips one JSON object a line", () => {
-    const text = toJsonl(results);
+  it("are written one JSON object a line, readable by the results library", () => {
+    const text = recordsToJsonl(results);
     expect(text.split("\n")).toHaveLength(SUITES.length + 1);
     expect(JSON.parse(text.split("\n")[0])).toEqual({key: "classification/digits", dataset: "Digits", metrics: {acc1: 0, main_metric: 0}});
-    expect(parseJsonl(text)).toEqual(results);
-    expect(() => parseJsonl('{"dataset": "x"}\n')).toThrow(/line 1 needs/);
+    expect(parseEvalResults(text, "eval_results.jsonl")).toEqual({records: results, errors: [], warnings: []});
   });
 
   it("averages main_metric by group as DataComp's aggregate_scores does, and refuses incomplete results", () => {
@@ -96,6 +98,10 @@ describe("eval_results.jsonl and aggregate scores", () => {
     expect(scores.shift).toBeCloseTo(5 / 20, 12);
     expect(scores.retrieval).toBeCloseTo(8 / 20, 12);
     expect(scores.average).toBeCloseTo(5.5 / 20, 12);
-    expect(() => aggregateScores(results.filter((r) => r.dataset !== "Scenes"))).toThrow(/results lack Scenes/);
+    expect(() => aggregateScores(results.filter((r) => r.dataset !== "Scenes"))).toThrow(/results lack main_metric for retrieval\/scenes/);
+    // The comparison view's scorer gives the same means, with counts.
+    const means = labGroupMeans(results, "main_metric");
+    expect(means.map((g) => [g.group.id, g.count, g.expected])).toEqual([["classification", 3, 3], ["shift", 5, 5], ["retrieval", 1, 1], ["average", 12, 12]]);
+    expect(means[3].mean).toBeCloseTo(scores.average, 12);
   });
 });
