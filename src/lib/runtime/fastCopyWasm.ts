@@ -4,10 +4,10 @@ import type {BackendWasm} from "@tensorflow/tfjs-backend-wasm";
 /*
  * tfjs-backend-wasm 4.22 moves data for Slice, SplitV, Unpack, Concat and Pack in JavaScript, one
  * fresh subarray per row, and its Slice first copies the whole input out of the heap (readSync)
- * however small the slice. Splitting attention's [4160,384] q/k/v projection took 24 ms and
- * concatenating its gradient 11 ms; a shifted-slice convolution pays a full copy per tap. Here
- * every contiguous run (the innermost axes taken whole, plus the first partial axis above them)
- * moves with one copyWithin inside the heap.
+ * however small the slice; Reverse computes every element's index in C. Splitting attention's
+ * [4160,384] q/k/v projection took 24 ms, concatenating its gradient 11 ms, and Vim's flips of
+ * [64,65,128] a fifth of its step. Here every contiguous run (the innermost axes taken whole,
+ * plus the first partial axis above them) moves with one copyWithin inside the heap.
  */
 
 type Heap = Float32Array | Int32Array | Uint8Array;
@@ -135,5 +135,36 @@ export function fastUnpackWasm(stock: KernelFunc): KernelFunc {
       const piece = copySlice(args.backend as BackendWasm, value, start, extent);
       return {...piece, shape};
     });
+  };
+}
+
+/** Wraps the stock wasm Reverse: when the last axis stays in order, rows move with copyWithin. */
+export function fastReverseWasm(stock: KernelFunc): KernelFunc {
+  return (args) => {
+    const {x} = args.inputs as {x: TensorInfo};
+    const {dims} = args.attrs as NamedAttrMap & {dims: number | number[]};
+    const rank = x.shape.length;
+    const axes = util.parseAxisParam(dims, x.shape);
+    if (x.dtype === "string" || rank === 0 || axes.length === 0 || axes.includes(rank - 1)) return stock(args);
+    const backend = args.backend as BackendWasm;
+    const out = backend.makeOutput(x.shape, x.dtype);
+    if (util.sizeFromShape(x.shape) === 0) return out;
+    const heap = heapOf(backend, x.dtype);
+    const from0 = backend.dataIdMap.get(x.dataId)!.memoryOffset / heap.BYTES_PER_ELEMENT;
+    const to0 = backend.dataIdMap.get(out.dataId)!.memoryOffset / heap.BYTES_PER_ELEMENT;
+    const last = Math.max(...axes);
+    const outer = x.shape.slice(0, last + 1);
+    const strides = util.computeStrides(x.shape);
+    const run = util.sizeFromShape(x.shape.slice(last + 1));
+    const flipped = outer.map((_, d) => axes.includes(d));
+    const index = new Array<number>(outer.length).fill(0);
+    const rows = util.sizeFromShape(outer);
+    for (let row = 0; row < rows; row++) {
+      let from = from0;
+      for (let d = 0; d < outer.length; d++) from += (flipped[d] ? outer[d] - 1 - index[d] : index[d]) * strides[d];
+      heap.copyWithin(to0 + row * run, from, from + run);
+      for (let d = outer.length - 1; d >= 0 && ++index[d] === outer[d]; d--) index[d] = 0;
+    }
+    return out;
   };
 }

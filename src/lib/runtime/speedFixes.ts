@@ -3,7 +3,7 @@ import type {GradConfig, KernelConfig, KernelFunc, NamedAttrMap, Tensor} from "@
 import {fastBatchMatMulWasm} from "./fastMatMulWasm.js";
 import {fastTransposeWasm} from "./fastTransposeWasm.js";
 import {fastCastWasm, fastIdentityWasm} from "./fastIdentityWasm.js";
-import {fastConcatWasm, fastPackWasm, fastSliceWasm, fastSplitVWasm, fastUnpackWasm} from "./fastCopyWasm.js";
+import {fastConcatWasm, fastPackWasm, fastReverseWasm, fastSliceWasm, fastSplitVWasm, fastUnpackWasm} from "./fastCopyWasm.js";
 import {fastTanhWasm} from "./fastTanhWasm.js";
 import {broadcastingBatchMatMul} from "./speedBroadcastMatMul.js";
 
@@ -31,6 +31,7 @@ const KERNEL_FIXES: KernelFix[] = [
   {kernelName: "Unpack", backendName: "wasm", wrap: fastUnpackWasm},
   {kernelName: "Concat", backendName: "wasm", wrap: fastConcatWasm},
   {kernelName: "Pack", backendName: "wasm", wrap: fastPackWasm},
+  {kernelName: "Reverse", backendName: "wasm", wrap: fastReverseWasm},
   {kernelName: "Tanh", backendName: "wasm", wrap: fastTanhWasm},
   {kernelName: "BatchMatMul", backendName: "cpu", wrap: broadcastingBatchMatMul("cpu")}
 ];

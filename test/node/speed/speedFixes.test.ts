@@ -116,7 +116,7 @@ describe.each(NODE_BACKENDS)("speed fixes on %s", (backend) => {
   beforeAll(() => useBackend(backend));
 
   it("are installed by useBackend, once, and stay installed across a backend switch", async () => {
-    const wasmKernels = ["BatchMatMul", "Transpose", "Identity", "Cast", "Slice", "SplitV", "Unpack", "Concat", "Pack", "Tanh"];
+    const wasmKernels = ["BatchMatMul", "Transpose", "Identity", "Cast", "Slice", "SplitV", "Unpack", "Concat", "Pack", "Reverse", "Tanh"];
     const expected = [...(backend === "wasm" ? wasmKernels : ["BatchMatMul"]), "BatchMatMul gradient"];
     expect(installedSpeedFixes(backend)).toEqual(expected);
     const kernel = tf.getKernel("BatchMatMul", backend);
@@ -192,7 +192,7 @@ describe.each(NODE_BACKENDS)("speed fixes on %s", (backend) => {
     }
   });
 
-  it("keep slices of every rank up to 6, values and gradients", async () => {
+  it("keep slices, splits, unstacks, concats, stacks and reverses of every rank up to 6", async () => {
     const rng = new Rng(16);
     for (let rank = 1; rank <= 6; rank++) {
       for (let trial = 0; trial < 6; trial++) {
@@ -206,7 +206,8 @@ describe.each(NODE_BACKENDS)("speed fixes on %s", (backend) => {
             const {value, grad} = tf.valueAndGrad((t: tf.Tensor) => tf.sum(tf.mul(tf.slice(t, begin, size), w)))(x);
             const pieces = [...tf.unstack(x, rank - 1), ...tf.split(x, [1, shape[rank - 1] - 1], rank - 1)];
             const joined = [tf.concat([x, tf.neg(x), x], trial % rank), tf.stack([x, tf.neg(x)], trial % (rank + 1))];
-            return [tf.slice(x, begin, size), value, grad, ...pieces, ...joined];
+            const flips = [trial % rank, [0, rank - 1], [...Array(rank).keys()].filter((d) => d % 2 === trial % 2)].map((axes) => tf.reverse(x, axes));
+            return [tf.slice(x, begin, size), value, grad, ...pieces, ...joined, ...flips];
           });
         const [stock, fixed] = await stockThenFixed(backend, f);
         expectClose(fixed, stock);
