@@ -1,0 +1,30 @@
+/** One self-overwriting progress line on a terminal (plain lines when output is piped). */
+export function progressLine(done: number, total: number, startedMs: number, extra: string): void {
+  const elapsed = (Date.now() - startedMs) / 1000;
+  const eta = done > 0 ? (elapsed / done) * (total - done) : NaN;
+  const width = 24;
+  const filled = Math.round((done / total) * width);
+  const bar = "█".repeat(filled) + "░".repeat(width - filled);
+  const line = `${bar} ${done}/${total} ${extra} | ${formatSeconds(elapsed)} elapsed, ETA ${formatSeconds(eta)}`;
+  if (process.stdout.isTTY) process.stdout.write(`\r${line}\x1b[K`);
+  else console.log(line);
+}
+
+export function formatSeconds(s: number): string {
+  if (!Number.isFinite(s)) return "?";
+  const m = Math.floor(s / 60);
+  return m > 0 ? `${m}m${String(Math.round(s % 60)).padStart(2, "0")}s` : `${s.toFixed(0)}s`;
+}
+
+/** `--name value` pairs from argv; flags without a value read as "true". */
+export function parseArgs(argv: string[]): Map<string, string> {
+  const args = new Map<string, string>();
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (!a.startsWith("--")) throw new Error(`unexpected argument "${a}" (options look like --name value)`);
+    const next = argv[i + 1];
+    if (next === undefined || next.startsWith("--")) args.set(a.slice(2), "true");
+    else args.set(a.slice(2), (i++, next));
+  }
+  return args;
+}
