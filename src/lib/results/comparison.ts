@@ -1,7 +1,6 @@
 import * as aq from "arquero";
-import type {ResultGroup} from "./dataCompGroups.js";
 import type {EvalRecord} from "./evalResults.js";
-import {groupMeans} from "./groupMeans.js";
+import type {GroupScorer} from "./groupMeans.js";
 
 /** A loaded results file under the name the user gave it; `id` stays fixed when it is renamed. */
 export interface ResultRun {
@@ -17,7 +16,8 @@ export interface CompareOptions {
   metric?: string;
   /** The run deltas are taken against, by id; none when absent. */
   baseline?: string | null;
-  groups: readonly ResultGroup[];
+  /** The group means shown above the tasks, family by family, in this order. */
+  scorers: readonly GroupScorer[];
   /** Multiplies every value (100 shows fractions as percentages); deltas are in the same unit. */
   scale?: number;
 }
@@ -34,6 +34,8 @@ export interface ComparisonRow {
   readonly best: readonly boolean[];
   /** value − the baseline run's value; null for the baseline itself, without a baseline, or where either is missing. */
   readonly deltas: readonly (number | null)[];
+  /** Groups only: the task keys the group averages ("all": every task). */
+  readonly members?: readonly string[] | "all";
   /** Groups only: how many tasks each run's mean averages, and how many the group names. */
   readonly counts?: readonly number[];
   readonly expected?: readonly number[];
@@ -57,12 +59,12 @@ export function metricNames(runs: readonly ResultRun[]): string[] {
 }
 
 /**
- * The runs side by side on one metric: DataComp-style group means (through groupMeans), then every
+ * The runs side by side on one metric: group means (each scorer's groups), then every
  * task (an arquero pivot of the runs' long form on task key), each row with its best run(s)
  * marked and deltas against the baseline run.
  */
 export function compareRuns(runs: readonly ResultRun[], options: CompareOptions): Comparison {
-  const {metric = "main_metric", baseline = null, groups, scale = 1} = options;
+  const {metric = "main_metric", baseline = null, scorers, scale = 1} = options;
   if (!Number.isFinite(scale) || scale <= 0) throw new Error(`compareRuns: scale must be a finite number > 0, got ${scale}`);
   const ids = runs.map((r) => r.id);
   if (new Set(ids).size !== ids.length) throw new Error(`compareRuns: run ids must be unique, got ${ids.join(", ")}`);
@@ -74,15 +76,6 @@ export function compareRuns(runs: readonly ResultRun[], options: CompareOptions)
     return {kind, id, label, values, ...marks(values, baseIndex)};
   };
 
-  const means = runs.map((run) => groupMeans(run.records, groups, metric));
-  const groupRows = groups
-    .map((group, g) => ({
-      ...row("group", group.id, group.label, means.map((m) => m[g].mean)),
-      counts: means.map((m) => m[g].count),
-      expected: means.map((m) => m[g].expected)
-    }))
-    .filter((r) => r.counts.some((n) => n > 0));
-
   const long = aq.from(
     runs.flatMap((run) => run.records.map((r) => ({run: run.id, key: r.key, value: r.metrics[metric] ?? null})))
   );
@@ -93,6 +86,18 @@ export function compareRuns(runs: readonly ResultRun[], options: CompareOptions)
     const key = o.key as string;
     return row("task", key, datasets.get(key)!, ids.map((id) => o[id] as number | null | undefined));
   });
+
+  const tasksWithValue = taskRows.filter((t) => t.values.some((v) => v !== null)).length;
+  const groupRows = scorers.flatMap((scorer) => {
+    const means = runs.map((run) => scorer(run.records, metric));
+    return (means[0] ?? []).map((first, g) => ({
+      ...row("group", first.group.id, first.group.label, means.map((m) => m[g].mean)),
+      members: first.group.keys,
+      counts: means.map((m) => m[g].count),
+      // "All tasks" means every task any run has a value for, so a run missing some shows n/N.
+      expected: means.map((m) => (first.group.keys === "all" ? tasksWithValue : m[g].expected))
+    }));
+  }).filter((r) => r.counts.some((n) => n > 0));
 
   return {runs: runs.map(({id, name}) => ({id, name})), metric, scale, baseline: baseIndex < 0 ? null : baseline, groups: groupRows, tasks: taskRows};
 }

@@ -26,7 +26,9 @@ export function coverageNote(row: ComparisonRow, run: number): string {
 
 /**
  * The comparison as CSV: one line per group mean and per task; columns kind, key, name, each run's
- * value (unrounded), each non-baseline run's delta, and for groups each run's task count. Text
+ * value, each non-baseline run's delta, and for groups each run's task count. Numbers keep 12
+ * significant digits: all a float64 holds of the data, less the noise of scaling (0.55 × 100
+ * is 55.00000000000001). Text
  * cells that a spreadsheet would run as a formula (= + - @) get a leading apostrophe.
  */
 export function comparisonToCsv(c: Comparison): string {
@@ -43,12 +45,16 @@ export function comparisonToCsv(c: Comparison): string {
     row.kind,
     row.id,
     row.label,
-    ...row.values.map((v) => (v === null ? "" : String(v))),
-    ...others.map((r) => row.deltas[c.runs.indexOf(r)]).map((d) => (d === null || d === undefined ? "" : String(d))),
+    ...row.values.map(csvNumber),
+    ...others.map((r) => csvNumber(row.deltas[c.runs.indexOf(r)])),
     ...c.runs.map((_, i) => (row.counts ? `${row.counts[i]}/${row.expected![i]}` : ""))
   ]);
   const safe = (cell: string) => (/^[=+\-@\t\r]/.test(cell) && !/^-?\d/.test(cell) ? `'${cell}` : cell);
   return csvFormatRows([header.map(safe), ...lines.map((line) => line.map(safe))]) + "\n";
+}
+
+function csvNumber(v: number | null): string {
+  return v === null ? "" : String(Number(v.toPrecision(12)));
 }
 
 /**

@@ -50,6 +50,20 @@ export function fileSizeProblem(file: string, bytes: number): ResultProblem | nu
   };
 }
 
+/** What reading needs of a file: a browser File, or anything with the same three members. */
+export interface TextFile {
+  readonly name: string;
+  readonly size: number;
+  text(): Promise<string>;
+}
+
+/** Reads and parses one file, refusing it unread when it is too large. */
+export async function readResultsFile(file: TextFile): Promise<ParsedResults> {
+  const tooBig = fileSizeProblem(file.name, file.size);
+  if (tooBig) return {records: [], errors: [tooBig], warnings: []};
+  return parseEvalResults(await file.text(), file.name);
+}
+
 /** A problem as one line of text: `file, line 3, field "metrics.acc1": expected a number`. */
 export function describeProblem(p: ResultProblem): string {
   const where = [p.file, p.line !== undefined ? `line ${p.line}` : null, p.field !== undefined ? `field "${p.field}"` : null];

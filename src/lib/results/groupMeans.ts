@@ -1,4 +1,4 @@
-import type {ResultGroup} from "./dataCompGroups.js";
+import {DATACOMP_GROUPS, type ResultGroup} from "./dataCompGroups.js";
 import type {EvalRecord} from "./evalResults.js";
 
 /** One group's mean for one run, with how many of its tasks had a value. */
@@ -12,6 +12,9 @@ export interface GroupMean {
   readonly expected: number;
 }
 
+/** A family of group means for one run's records on one metric (DataComp's groups, our suites' groups). */
+export type GroupScorer = (records: readonly EvalRecord[], metric: string) => GroupMean[];
+
 /** The mean of `metric` over each group's tasks, skipping tasks without a value (NaN or null). */
 export function groupMeans(records: readonly EvalRecord[], groups: readonly ResultGroup[], metric = "main_metric"): GroupMean[] {
   const byKey = new Map(records.map((r) => [r.key, r]));
@@ -22,3 +25,6 @@ export function groupMeans(records: readonly EvalRecord[], groups: readonly Resu
     return {group, mean, count: values.length, expected: keys.length};
   });
 }
+
+/** DataComp's summary groups, as a scorer. */
+export const dataCompGroupMeans: GroupScorer = (records, metric) => groupMeans(records, DATACOMP_GROUPS, metric);

@@ -3,7 +3,7 @@ import {describe, expect, it} from "vitest";
 import {compareRuns, metricNames, type ResultRun} from "../../../src/lib/results/comparison.js";
 import {DATACOMP_GROUPS} from "../../../src/lib/results/dataCompGroups.js";
 import {parseEvalResults, type EvalRecord} from "../../../src/lib/results/evalResults.js";
-import {groupMeans} from "../../../src/lib/results/groupMeans.js";
+import {dataCompGroupMeans, groupMeans} from "../../../src/lib/results/groupMeans.js";
 
 const load = (file: string) => parseEvalResults(readFileSync(`test/fixtures/results/${file}`, "utf8"), file).records;
 const run = (id: string, records: readonly EvalRecord[]): ResultRun => ({id, name: id, source: id, records});
@@ -52,7 +52,7 @@ describe("compareRuns", () => {
   const b = run("b", load("datacomp-b.jsonl"));
 
   it("puts runs side by side with group means, best marked and deltas against the baseline", () => {
-    const c = compareRuns([a, b], {groups: DATACOMP_GROUPS, baseline: "a", scale: 100});
+    const c = compareRuns([a, b], {scorers: [dataCompGroupMeans], baseline: "a", scale: 100});
     expect(c.groups.map((g) => g.id)).toEqual(["imagenet", "imagenet-shifts", "vtab", "retrieval", "average"]);
     const imagenet = c.groups[0];
     expect(imagenet.values[0]).toBeCloseTo(60, 10);
@@ -64,12 +64,14 @@ describe("compareRuns", () => {
     expect(vtab.values[1]).toBeCloseTo(EXPECTED_B.vtab * 100, 10);
     expect(vtab.best).toEqual([false, true]);
     expect(c.groups[1].counts).toEqual([6, 5]);
+    // "Average" is over every task some run has a value for: 38 (FairFace, UTKFace have none)
+    expect([c.groups[4].counts, c.groups[4].expected]).toEqual([[38, 37], [38, 38]]);
     expect(c.tasks).toHaveLength(40);
     expect(c.tasks[0]).toMatchObject({kind: "task", id: "vtab/caltech101", label: "Caltech-101", best: [false, true]});
   });
 
   it("keeps every task any run has, in order of first appearance, with null where a run lacks it", () => {
-    const c = compareRuns([run("x", [rec("t2", {m: 1})]), run("y", [rec("t1", {m: 2}), rec("t2", {m: 1})])], {groups: [], metric: "m"});
+    const c = compareRuns([run("x", [rec("t2", {m: 1})]), run("y", [rec("t1", {m: 2}), rec("t2", {m: 1})])], {scorers: [], metric: "m"});
     expect(c.tasks.map((t) => [t.id, t.label, t.values])).toEqual([
       ["t2", "T2", [1, 1]],
       ["t1", "T1", [null, 2]]
@@ -81,14 +83,14 @@ describe("compareRuns", () => {
 
   it("leaves out groups no run has, and refuses unknown baselines, duplicate ids and bad scales", () => {
     const only = run("o", [rec("imagenet1k", {main_metric: 0.5})]);
-    expect(compareRuns([only], {groups: DATACOMP_GROUPS}).groups.map((g) => g.id)).toEqual(["imagenet", "average"]);
-    expect(() => compareRuns([only], {groups: [], baseline: "z"})).toThrow('compareRuns: baseline "z" is not one of the runs\' ids');
-    expect(() => compareRuns([only, only], {groups: []})).toThrow("compareRuns: run ids must be unique, got o, o");
-    expect(() => compareRuns([only], {groups: [], scale: 0})).toThrow("compareRuns: scale must be a finite number > 0, got 0");
+    expect(compareRuns([only], {scorers: [dataCompGroupMeans]}).groups.map((g) => g.id)).toEqual(["imagenet", "average"]);
+    expect(() => compareRuns([only], {scorers: [], baseline: "z"})).toThrow('compareRuns: baseline "z" is not one of the runs\' ids');
+    expect(() => compareRuns([only, only], {scorers: []})).toThrow("compareRuns: run ids must be unique, got o, o");
+    expect(() => compareRuns([only], {scorers: [], scale: 0})).toThrow("compareRuns: scale must be a finite number > 0, got 0");
   });
 
   it("handles no runs", () => {
-    expect(compareRuns([], {groups: DATACOMP_GROUPS})).toMatchObject({runs: [], groups: [], tasks: []});
+    expect(compareRuns([], {scorers: [dataCompGroupMeans]})).toMatchObject({runs: [], groups: [], tasks: []});
   });
 
   it("lists metric names with main_metric first", () => {

@@ -2,7 +2,7 @@ import {csvParseRows} from "d3-dsv";
 import {describe, expect, it} from "vitest";
 import {compareRuns, type ResultRun} from "../../../src/lib/results/comparison.js";
 import {comparisonToCsv, comparisonToMarkdown, escapeMarkdown, formatDelta, formatValue} from "../../../src/lib/results/comparisonText.js";
-import {DATACOMP_GROUPS} from "../../../src/lib/results/dataCompGroups.js";
+import {dataCompGroupMeans} from "../../../src/lib/results/groupMeans.js";
 import type {EvalRecord} from "../../../src/lib/results/evalResults.js";
 
 const rec = (key: string, dataset: string, main: number | null): EvalRecord => ({key, dataset, metrics: {main_metric: main}});
@@ -10,7 +10,7 @@ const runs: ResultRun[] = [
   {id: "r1", name: "base | line", source: "a.jsonl", records: [rec("imagenet1k", "ImageNet 1k", 0.5), rec("x", "<img src=x onerror=alert(1)>", 0.25)]},
   {id: "r2", name: "=distilled", source: "b.jsonl", records: [rec("imagenet1k", "ImageNet 1k", 0.625), rec("x", "<img src=x onerror=alert(1)>", null)]}
 ];
-const comparison = compareRuns(runs, {groups: DATACOMP_GROUPS, baseline: "r1", scale: 100});
+const comparison = compareRuns(runs, {scorers: [dataCompGroupMeans], baseline: "r1", scale: 100});
 
 describe("value formatting", () => {
   it("prints two digits for percentages, four for fractions, a dash when missing, signed deltas", () => {

@@ -1,6 +1,6 @@
 import {readFileSync} from "node:fs";
 import {describe, expect, it} from "vitest";
-import {describeProblem, fileSizeProblem, MAX_RESULTS_BYTES, parseEvalResults} from "../../../src/lib/results/evalResults.js";
+import {describeProblem, fileSizeProblem, MAX_RESULTS_BYTES, parseEvalResults, readResultsFile} from "../../../src/lib/results/evalResults.js";
 import {parsePythonJson} from "../../../src/lib/results/pythonJson.js";
 
 const fixture = (name: string) => readFileSync(`test/fixtures/results/${name}`, "utf8");
@@ -83,5 +83,16 @@ describe("parseEvalResults", () => {
 
   it("rejects text that is not a string", () => {
     expect(() => parseEvalResults(42 as unknown as string, "f")).toThrow("parseEvalResults: text must be a string, got number");
+  });
+});
+
+describe("readResultsFile", () => {
+  it("parses a file's text, and refuses a too-large file without reading it", async () => {
+    const file = (size: number) => ({name: "f.jsonl", size, text: async () => '{"key": "a", "metrics": {"acc1": 0.5}}'});
+    expect((await readResultsFile(file(40))).records).toEqual([{key: "a", dataset: "a", metrics: {acc1: 0.5}}]);
+    let read = false;
+    const big = {...file(MAX_RESULTS_BYTES + 1), text: async () => ((read = true), "")};
+    expect((await readResultsFile(big)).errors[0].message).toMatch(/^the file is 4\.0 MB/);
+    expect(read).toBe(false);
   });
 });
