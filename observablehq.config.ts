@@ -11,7 +11,10 @@ export default {
     {
       name: "Notebooks",
       open: true,
-      pages: [{name: "Your device", path: "/notebooks/device"}]
+      pages: [
+        {name: "Your device", path: "/notebooks/device"},
+        {name: "Results", path: "/notebooks/results"}
+      ]
     }
   ],
   footer: "DM-CLIP Lab — distilling ViT CLIP teachers into Mamba students, in the browser.",
