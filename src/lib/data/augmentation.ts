@@ -97,20 +97,20 @@ export function applyAugmentation(image: RgbImage, params: Augmentation): RgbIma
     const sy = (cy + ((v + 0.5) / height) * ch) * height - 0.5;
     const y0 = Math.floor(sy);
     const fy = sy - y0;
-    const ya = clampIndex(y0, height);
-    const yb = clampIndex(y0 + 1, height);
+    const rowA = 3 * width * clampIndex(y0, height);
+    const rowB = 3 * width * clampIndex(y0 + 1, height);
     for (let u = 0; u < width; u++) {
       const su = params.flip ? width - 1 - u : u;
       const sx = (cx + ((su + 0.5) / width) * cw) * width - 0.5;
       const x0 = Math.floor(sx);
       const fx = sx - x0;
-      const xa = clampIndex(x0, width);
-      const xb = clampIndex(x0 + 1, width);
+      const xa = 3 * clampIndex(x0, width);
+      const xb = 3 * clampIndex(x0 + 1, width);
+      const o = 3 * (v * width + u);
       for (let c = 0; c < 3; c++) {
-        const at = (y: number, x: number) => src[3 * (y * width + x) + c];
-        const top = at(ya, xa) * (1 - fx) + at(ya, xb) * fx;
-        const bottom = at(yb, xa) * (1 - fx) + at(yb, xb) * fx;
-        d[3 * (v * width + u) + c] = clamp01((top * (1 - fy) + bottom * fy) * params.brightness);
+        const top = src[rowA + xa + c] * (1 - fx) + src[rowA + xb + c] * fx;
+        const bottom = src[rowB + xa + c] * (1 - fx) + src[rowB + xb + c] * fx;
+        d[o + c] = clamp01((top * (1 - fy) + bottom * fy) * params.brightness);
       }
     }
   }
