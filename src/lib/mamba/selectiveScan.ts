@@ -1,5 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import {registerCpuScanKernels} from "./kernels/scan.cpu.js";
+import {registerWebGLScanKernels} from "./kernels/scan.webgl.js";
 import {registerWebGPUScanKernels} from "./kernels/scan.webgpu.js";
 import {packScanInputs, SELECTIVE_SCAN, SELECTIVE_SCAN_GRAD, type ScanAttrs, type ScanParts} from "./kernels/scanKernel.js";
 import {selectiveScanReference} from "./scanReference.js";
@@ -31,6 +32,7 @@ if (!tf.getGradient(SELECTIVE_SCAN)) {
 }
 registerCpuScanKernels();
 registerWebGPUScanKernels();
+registerWebGLScanKernels();
 
 /** Whether `backend` (default: the active one) has the fused scan kernel. */
 export function fusedScanAvailable(backend: string = tf.getBackend()): boolean {

@@ -1,11 +1,12 @@
 import * as tf from "@tensorflow/tfjs";
 import {Rng} from "../../../src/lib/random/rng.js";
 import {selectiveScan, type ScanImpl, type SelectiveScanInputs} from "../../../src/lib/mamba/selectiveScan.js";
+import {VIM_STUDENT_DEFAULT, type VimConfig, type VimEncoder} from "../../../src/lib/mamba/vimEncoder.js";
 import {relativeError} from "../backends.js";
 
 /**
- * Scan test cases shared by the Node tests and the Chromium page (test/browser/entries/mamba.ts),
- * so every backend is checked on the same shapes and values.
+ * Scan and encoder test cases shared by the Node tests and the Chromium page
+ * (test/browser/entries/mamba.ts), so every backend is checked on the same shapes and values.
  */
 export interface ScanCase {
   batch: number;
@@ -48,7 +49,7 @@ export function scanInputs(c: ScanCase, seed: number): SelectiveScanInputs {
   return {
     u: normal(tokens),
     // Without softplus the kernel takes Δ as given, so keep it positive as a real Δ is.
-    delta: c.deltaSoftplus ? normal(tokens, 1, -1) : tf.abs(normal(tokens, 0.3, 0.3)),
+    delta: c.deltaSoftplus ? normal(tokens, 1, -1) : tf.tidy(() => tf.abs(normal(tokens, 0.3, 0.3))),
     A,
     B: normal([batch, length, state]),
     C: normal([batch, length, state]),
@@ -88,4 +89,44 @@ export async function fusedVsReference(c: ScanCase, seed: number): Promise<Recor
   for (const t of [...fused.values(), ...reference.values(), w]) t.dispose();
   disposeInputs(x);
   return errors;
+}
+
+/** A Vim encoder small enough for SwiftShader: 16×16 images, 4×4 patches (17 tokens), width 16, depth 2. */
+export const TINY_VIM: VimConfig = {...VIM_STUDENT_DEFAULT, imageSize: 16, patchSize: 4, width: 16, depth: 2, dState: 4, embedDim: 8, seed: 5};
+
+export function seededTensor(shape: number[], seed: number, scale = 1): tf.Tensor {
+  const rng = new Rng(seed);
+  return tf.tensor(Float32Array.from({length: shape.reduce((a, b) => a * b, 1)}, () => scale * rng.normal()), shape);
+}
+
+export const seededImages = (batch: number, side: number, seed: number) =>
+  tf.tidy(() => tf.sigmoid(seededTensor([batch, side, side, 3], seed)) as tf.Tensor4D);
+
+/** Mean squared distance of the encoder's output to a target, and its gradient for every parameter. */
+export function encoderLossAndGrads(enc: VimEncoder, x: tf.Tensor4D, target: tf.Tensor) {
+  return tf.variableGrads(() => tf.mean(tf.square(tf.sub(enc.apply(x), target))) as tf.Scalar, enc.params.list());
+}
+
+/**
+ * The encoder's loss and parameter gradients with fused scans against the reference scans:
+ * relative errors by parameter name (and "loss"), plus whether every fused gradient is finite
+ * and non-zero. Leaves the encoder's scan on "auto".
+ */
+export async function encoderFusedVsReference(enc: VimEncoder, seed: number): Promise<{errors: Record<string, number>; allNonZero: boolean}> {
+  const x = seededImages(2, enc.config.imageSize, seed);
+  const target = seededTensor([2, enc.embedDim], seed + 1);
+  enc.scanImpl = "fused";
+  const fused = encoderLossAndGrads(enc, x, target);
+  enc.scanImpl = "reference";
+  const reference = encoderLossAndGrads(enc, x, target);
+  const errors: Record<string, number> = {loss: relativeError(await fused.value.data(), await reference.value.data())};
+  let allNonZero = true;
+  for (const [name, v] of enc.params.vars) {
+    const f = await fused.grads[v.name].data();
+    errors[name] = relativeError(f, await reference.grads[v.name].data());
+    allNonZero &&= f.every(Number.isFinite) && f.some((e) => e !== 0);
+  }
+  enc.scanImpl = "auto";
+  tf.dispose([fused.value, reference.value, ...Object.values(fused.grads), ...Object.values(reference.grads), x, target]);
+  return {errors, allNonZero};
 }

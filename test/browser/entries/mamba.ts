@@ -1,0 +1,33 @@
+// A browser test entry for the Mamba core: `window.lab` runs the shared scan and encoder cases
+// (test/node/mamba/scanCases.ts) on whichever backend `use` switched to.
+import * as tf from "@tensorflow/tfjs";
+import "@tensorflow/tfjs-backend-webgpu";
+import {setWasmPaths} from "@tensorflow/tfjs-backend-wasm";
+import {fusedScanAvailable} from "../../../src/lib/mamba/selectiveScan.js";
+import {VimEncoder} from "../../../src/lib/mamba/vimEncoder.js";
+import {installSpeedFixes} from "../../../src/lib/runtime/speedFixes.js";
+import {encoderFusedVsReference, fusedVsReference, SCAN_CASES, TINY_VIM} from "../../node/mamba/scanCases.js";
+
+setWasmPaths(new URL("./", import.meta.url).href);
+
+async function use(name: string): Promise<boolean> {
+  const ok = await tf.setBackend(name);
+  await tf.ready();
+  if (!ok || tf.getBackend() !== name) return false;
+  installSpeedFixes(name);
+  return true;
+}
+
+/** Every scan case, then the tiny encoder, fused against reference; how many tensors that left behind. */
+async function checkAll(seed: number) {
+  const enc = new VimEncoder(TINY_VIM);
+  const before = tf.memory().numTensors;
+  const scans = [];
+  for (const c of SCAN_CASES) scans.push(await fusedVsReference(c, seed));
+  const encoder = await encoderFusedVsReference(enc, seed);
+  const leaked = tf.memory().numTensors - before;
+  enc.params.dispose();
+  return {fused: fusedScanAvailable(), scans, encoder, leaked};
+}
+
+(window as unknown as {lab: unknown}).lab = {tf, use, checkAll};

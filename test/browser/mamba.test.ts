@@ -1,0 +1,53 @@
+import type {Browser} from "playwright-core";
+import {afterAll, beforeAll, describe, expect, it} from "vitest";
+import {bundleEntry, launchChromium, openPage, serveStatic, type StaticServer} from "./harness.js";
+
+let browser: Browser;
+let server: StaticServer;
+
+beforeAll(async () => {
+  server = await serveStatic(await bundleEntry("test/browser/entries/mamba.ts"));
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+interface CheckAll {
+  fused: boolean;
+  scans: Record<string, number>[];
+  encoder: {errors: Record<string, number>; allNonZero: boolean};
+  leaked: number;
+}
+
+describe.each(["webgpu", "webgl", "wasm"])("Mamba core in Chromium on %s", (backend) => {
+  it("fused scans match the reference (forward, every gradient), and so does the encoder's training gradient", async () => {
+    const {page, log} = await openPage(browser, server.url);
+    // WebGPU reports invalid pipelines and bind groups as console warnings, then computes zeros.
+    const warnings: string[] = [];
+    page.on("console", (msg) => {
+      if (msg.type() === "warning") warnings.push(msg.text());
+    });
+    await page.waitForFunction(() => "lab" in window);
+    const result = (await page.evaluate(async (name) => {
+      const {use, checkAll} = (window as any).lab;
+      if (!(await use(name))) return null;
+      return checkAll(7);
+    }, backend)) as CheckAll | null;
+    expect(result, `backend ${backend} unavailable`).not.toBeNull();
+    const {fused, scans, encoder, leaked} = result as CheckAll;
+    expect(fused).toBe(true);
+    expect(scans.length).toBe(7);
+    for (const [i, errors] of scans.entries()) {
+      expect(Object.keys(errors)).toContain("y");
+      for (const [name, err] of Object.entries(errors)) expect(err, `case ${i} ${name}`).toBeLessThanOrEqual(1e-4);
+    }
+    for (const [name, err] of Object.entries(encoder.errors)) expect(err, `encoder ${name}`).toBeLessThanOrEqual(1e-4);
+    expect(encoder.allNonZero).toBe(true);
+    expect(leaked).toBe(0);
+    expect(log.errors).toEqual([]);
+    expect(warnings).toEqual([]);
+    await page.close();
+  });
+});
