@@ -1,10 +1,13 @@
-// Prepares what the notebook site needs from node_modules before `npm start` / `npm run build`:
+// Prepares what the notebook site needs from node_modules and data/ before `npm start` /
+// `npm run build` (files the pages attach must live under src/, so these copies are ignored):
 // 1. tfjs's wasm binaries in src/assets/wasm, so the site serves them itself (never a CDN);
 // 2. a browser build of @tensorflow/tfjs-backend-wasm in src/components/vendor. Framework's
 //    bundler keeps the package's `import "fs"` (its package.json maps fs to false for browsers,
 //    which Framework ignores), and the page then fails to load; esbuild honours that mapping.
-//    tfjs-core and tfjs-backend-cpu stay external, so the page shares one tfjs engine.
-import {copyFileSync, mkdirSync} from "node:fs";
+//    tfjs-core and tfjs-backend-cpu stay external, so the page shares one tfjs engine;
+// 3. the training worker, bundled whole (it has its own tfjs) into src/assets/trainer-worker.js;
+// 4. the source glyphs and the reinforced set under src/assets/data.
+import {cpSync, existsSync, mkdirSync} from "node:fs";
 import {join} from "node:path";
 import {build} from "esbuild";
 
@@ -12,7 +15,7 @@ const wasmFrom = "node_modules/@tensorflow/tfjs-backend-wasm/dist";
 const wasmTo = "src/assets/wasm";
 mkdirSync(wasmTo, {recursive: true});
 for (const file of ["tfjs-backend-wasm.wasm", "tfjs-backend-wasm-simd.wasm", "tfjs-backend-wasm-threaded-simd.wasm"]) {
-  copyFileSync(join(wasmFrom, file), join(wasmTo, file));
+  cpSync(join(wasmFrom, file), join(wasmTo, file));
 }
 
 await build({
@@ -25,3 +28,19 @@ await build({
   outfile: "src/components/vendor/tfjs-backend-wasm.js",
   logLevel: "error"
 });
+
+await build({
+  entryPoints: ["src/workers/trainerWorker.ts"],
+  bundle: true,
+  format: "esm",
+  platform: "browser",
+  target: "es2022",
+  outfile: "src/assets/trainer-worker.js",
+  logLevel: "error"
+});
+
+cpSync("data/sources", "src/assets/data/sources", {recursive: true});
+if (!existsSync("data/reinforced/manifest.json")) {
+  throw new Error("data/reinforced is missing: npm run data:reinforce makes it from the committed teachers");
+}
+cpSync("data/reinforced", "src/assets/data/reinforced", {recursive: true});

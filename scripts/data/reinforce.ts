@@ -15,7 +15,9 @@ import {parseArgs, progressLine} from "../progress.js";
 
 const args = parseArgs(process.argv.slice(2));
 const out = args.get("out") ?? "data/reinforced";
-const options = {samples: Number(args.get("samples") ?? 10_000), augmentations: Number(args.get("augmentations") ?? 2), seed: Number(args.get("seed") ?? 7), shardSamples: 1000};
+const options = {samples: Number(args.get("samples") ?? 10_000), augmentations: Number(args.get("augmentations") ?? 2), seed: Number(args.get("seed") ?? 7)};
+// Always ten shards: the site lists them by name (src/components/labData.ts), Framework needs literal paths.
+const shardSamples = Math.ceil(options.samples / 10);
 const teacherFiles = ["data/teachers/teacher-a.ckpt", "data/teachers/teacher-b.ckpt"];
 for (const f of teacherFiles) if (!existsSync(f)) throw new Error(`${f} is missing: train the teachers first (npm run data:teachers)`);
 
@@ -42,6 +44,7 @@ const manifest = await writeReinforcedSet({
   ...options,
   sources: await loadSourcesFromDisk(),
   teachers: teachers.map((t, i) => ({name: t.name, dim: t.model.image.embedDim, logitScale: scales[i]})),
+  shardSamples,
   chunk: 64,
   write: diskWriter(out),
   async embed(images, captions) {

@@ -47,7 +47,7 @@ for (const key of which === "both" ? (["a", "b"] as const) : [which as "a" | "b"
       // A resumed run draws a fresh part of the stream rather than replaying its first scenes.
       createSource: async (s) => sceneStreamSource(sources, {batchSize: s.batchSize, seed: sceneSeed(s.seed, resumeFrom)})
     },
-    {contrastiveWeight: 1, distillWeight: 0, steps, warmupSteps: Math.min(200, steps), learningRate, batchSize, seed: preset.seed, evalEvery: 0, weightDecay: 0.1}
+    {contrastiveWeight: 1, distillWeight: 0, steps, warmupSteps: Math.round(steps / 10), learningRate, batchSize, seed: preset.seed, evalEvery: 0, weightDecay: 0.1}
   );
   if (saved) {
     if (!saved.optimizer) throw new Error(`${file} has no optimizer state to resume from; delete it to start over`);

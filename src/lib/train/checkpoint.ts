@@ -103,8 +103,9 @@ export function decodeCheckpoint(data: Uint8Array | ArrayBuffer, label: string):
   if (!Number.isInteger(header.step) || header.step < 0) fail(`header field "step" must be an integer ≥ 0, got ${header.step}`);
   if (!Array.isArray(header.weights)) fail(`header field "weights" is missing`);
   const dataStart = align4(MAGIC.length + 4 + headerLength);
-  // Copy into an aligned buffer: the caller's bytes may start at any offset.
-  const body = bytes.slice(dataStart);
+  // Copy into a buffer of its own, so offsets count from its start: the caller's bytes may sit
+  // at any offset of a larger buffer, and Node's Buffer.slice() returns a view, not a copy.
+  const body = new Uint8Array(bytes.subarray(dataStart));
   const read = (e: ArrayEntry, field: string): Float32Array => {
     const size = e.shape.reduce((a, b) => a * b, 1);
     if (size !== e.length) fail(`${field} "${e.name}": shape [${e.shape}] does not hold ${e.length} values`);

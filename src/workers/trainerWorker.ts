@@ -1,0 +1,162 @@
+// The training worker: owns tfjs, the data and the Trainer, so a step never blocks the page.
+// The page talks to it through WorkerRequest / WorkerMessage (workerProtocol.ts). Bundled by
+// scripts/siteAssets.ts into src/assets/trainer-worker.js (it is a worker, so it may import the
+// wasm backend package, which src/lib must not: esbuild bundles it for browsers).
+import * as tf from "@tensorflow/tfjs";
+import {setWasmPaths} from "@tensorflow/tfjs-backend-wasm";
+import {ReinforcedSet} from "../lib/data/reinforcedLoader.js";
+import {loadSources} from "../lib/data/sources.js";
+import {selectBackend} from "../lib/runtime/backendSelection.js";
+import {reinforcedSource} from "../lib/train/batchSource.js";
+import {decodeCheckpoint, encodeCheckpoint} from "../lib/train/checkpoint.js";
+import {clipEncoders, suiteEvaluator} from "../lib/train/clipEncoders.js";
+import {labTokenizer, studentModel} from "../lib/train/models.js";
+import {checkSettings, type TrainSettings} from "../lib/train/settings.js";
+import {Trainer} from "../lib/train/trainer.js";
+import type {BatchView, WorkerData, WorkerMessage, WorkerRequest, WorkerStatus} from "../lib/train/workerProtocol.js";
+
+/** Live evaluations use small sets (a few seconds); exports and the CLI use the full ones. */
+const LIVE_EVAL = {perSet: 100, retrievalCount: 200, keys: undefined as string[] | undefined};
+const VIEW_SIZE = 8;
+
+let trainer: Trainer | null = null;
+let backend = {name: "", reason: ""};
+let samples = 0;
+
+const post = (message: WorkerMessage, transfer: Transferable[] = []) => (self as unknown as Worker).postMessage(message, transfer);
+
+function status(t: Trainer): WorkerStatus {
+  return {backend: backend.name, reason: backend.reason, settings: {...t.settings}, state: t.state, step: t.step, parameters: t.model.parameterCounts(), samples};
+}
+
+async function fetchBytes(urls: Record<string, string>, file: string): Promise<Uint8Array> {
+  const url = urls[file];
+  if (!url) throw new Error(`the page gave the worker no URL for ${file}`);
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`${file}: HTTP ${response.status} from ${url}`);
+  return new Uint8Array(await response.arrayBuffer());
+}
+
+async function init(requested: string, data: WorkerData, settings: Partial<TrainSettings>): Promise<WorkerStatus> {
+  setWasmPaths(data.wasmPaths);
+  const choice = await selectBackend(requested);
+  backend = {name: choice.backend, reason: choice.reason};
+  const sources = await loadSources((file) => fetchBytes(data.sources, file));
+  const set = await ReinforcedSet.open((file) => fetchBytes(data.reinforced, file));
+  samples = set.manifest.samples;
+  const tokenizer = labTokenizer();
+  trainer = await Trainer.create(
+    {
+      tokenizer,
+      createModel: (s) => studentModel(s.student, tokenizer, s.seed),
+      createSource: async (s) => reinforcedSource(set, sources, {batchSize: s.batchSize, seed: s.seed}),
+      evaluate: suiteEvaluator(sources, LIVE_EVAL)
+    },
+    settings
+  );
+  const t = trainer;
+  t.on((event) => post({type: "event", event, status: status(t)}));
+  return status(t);
+}
+
+/** Cosine similarities of the first n images against the first n captions, student and teachers. */
+async function view(t: Trainer): Promise<BatchView | null> {
+  const batch = t.batch;
+  if (!batch) return null;
+  const n = Math.min(VIEW_SIZE, batch.images.count);
+  const {height, width} = batch.images;
+  const images = {count: n, height, width, data: batch.images.data.slice(0, n * height * width * 3)};
+  const captions = batch.captions.slice(0, n);
+  const student = tf.tidy(() => {
+    const u = t.model.encodeImage(tf.tensor4d(images.data, [n, height, width, 3]));
+    const v = t.model.encodeText(t.tokenizer.encodeBatch(captions));
+    return tf.matMul(u, tf.transpose(v));
+  });
+  let teacher: tf.Tensor | null = null;
+  if (batch.teacher && t.teacherDims.length > 0) {
+    const dims = t.teacherDims;
+    const total = dims.reduce((a, b) => a + b, 0);
+    teacher = tf.tidy(() => {
+      const rows = (x: Float32Array) => tf.split(tf.tensor2d(x.slice(0, n * total), [n, total]), [...dims], 1);
+      const us = rows(batch.teacher!.image);
+      const vs = rows(batch.teacher!.text);
+      return tf.div(tf.addN(us.map((u, k) => tf.matMul(u, tf.transpose(vs[k])))), dims.length);
+    });
+  }
+  const result: BatchView = {
+    step: t.step,
+    batch: {captions, images},
+    student: Float32Array.from(await student.data()),
+    teacher: teacher ? Float32Array.from(await teacher.data()) : null,
+    n
+  };
+  tf.dispose([student, ...(teacher ? [teacher] : [])]);
+  return result;
+}
+
+function need(): Trainer {
+  if (!trainer) throw new Error("the trainer is not initialised yet (send init first)");
+  return trainer;
+}
+
+async function handle(request: WorkerRequest): Promise<[unknown, Transferable[]]> {
+  switch (request.type) {
+    case "init":
+      return [await init(request.backend, request.data, request.settings), []];
+    case "start":
+      void need().start();
+      return [status(need()), []];
+    case "pause":
+      await need().pause();
+      return [status(need()), []];
+    case "step":
+      return [await need().trainStep(), []];
+    case "update":
+      need().update(request.changes);
+      return [status(need()), []];
+    case "restart":
+      await need().restart(request.changes);
+      return [status(need()), []];
+    case "view":
+      return [await view(need()), []];
+    case "evaluate":
+      return [await need().evaluate(), []];
+    case "saveCheckpoint": {
+      const t = need();
+      await t.pause();
+      const bytes = encodeCheckpoint({
+        model: t.model.config,
+        tokenizer: t.tokenizer.toJSON(),
+        weights: await t.model.exportWeights(),
+        step: t.step,
+        optimizer: await t.exportOptimizer(),
+        meta: {settings: t.settings, backend: backend.name, savedAt: new Date().toISOString()}
+      });
+      return [bytes, [bytes.buffer]];
+    }
+    case "loadCheckpoint": {
+      const t = need();
+      const checkpoint = decodeCheckpoint(request.bytes, "(loaded file)");
+      const saved = checkSettings((checkpoint.meta as {settings?: Partial<TrainSettings>}).settings ?? {});
+      if (!checkpoint.optimizer) throw new Error("checkpoint (loaded file): it holds no optimizer state, so training cannot resume from it");
+      await t.restart(saved);
+      t.model.importWeights(checkpoint.weights);
+      t.restorePosition(checkpoint.step, checkpoint.optimizer);
+      return [status(t), []];
+    }
+    case "embed": {
+      const t = need();
+      return [await clipEncoders(t.model, t.tokenizer).encodeTexts(request.texts), []];
+    }
+  }
+}
+
+self.onmessage = async (message: MessageEvent<{id: number; request: WorkerRequest}>) => {
+  const {id, request} = message.data;
+  try {
+    const [result, transfer] = await handle(request);
+    post({type: "reply", id, ok: true, result}, transfer);
+  } catch (error) {
+    post({type: "reply", id, ok: false, error: (error as Error).message ?? String(error)});
+  }
+};
