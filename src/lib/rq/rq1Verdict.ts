@@ -1,0 +1,163 @@
+import {pairedDifference, summarise, type PairedDifference, type SeedValues, type SeedSummary} from "./seedStats.js";
+import {SWEEP_METRICS, type SweepMetric, type SweepRow} from "./sweepTable.js";
+
+/** One distillation weight λ = w_d (with w_c = 1 − λ): its seeds' scores and their summary. */
+export interface LambdaSummary extends SeedSummary, SeedValues {
+  readonly lambda: number;
+}
+
+/**
+ * How distillation at the poster's weight compares with contrastive-only on one metric:
+ * "replicates" (better, interval above 0), "weak" (better, interval includes 0), "reversed"
+ * (worse, interval below 0), "weak-reversed" (worse, interval includes 0), "tie" (equal),
+ * "untestable" (a weight is missing).
+ */
+export type Outcome = "replicates" | "weak" | "reversed" | "weak-reversed" | "tie" | "untestable";
+
+export interface MetricFindings {
+  readonly metric: SweepMetric;
+  readonly byLambda: readonly LambdaSummary[];
+  readonly baseline: LambdaSummary | null;
+  readonly poster: LambdaSummary | null;
+  /** The λ with the highest mean. */
+  readonly optimum: LambdaSummary;
+  readonly posterVsBaseline: PairedDifference | null;
+  readonly optimumVsBaseline: PairedDifference | null;
+  readonly outcome: Outcome;
+  /** Mean over λ of the seeds' standard deviation (λ with two seeds or more); null without any. */
+  readonly seedSd: number | null;
+  /** Whether |poster − baseline| exceeds seedSd; null when either is missing. */
+  readonly effectExceedsSpread: boolean | null;
+  readonly sentences: readonly string[];
+}
+
+export interface Rq1Verdict {
+  readonly runs: number;
+  readonly lambdas: readonly number[];
+  readonly seeds: readonly number[];
+  readonly posterLambda: number;
+  /** Rows left out, and why. */
+  readonly excluded: readonly string[];
+  readonly metrics: readonly MetricFindings[];
+  /** On the first metric (the overall average by default). */
+  readonly headline: string;
+  readonly sentences: readonly string[];
+}
+
+const ON_GRID = 1e-9;
+const points = (x: number) => `${x >= 0 ? "+" : "−"}${size(x)}`;
+const size = (x: number) => `${Math.abs(100 * x).toFixed(1)} points`;
+const percent = (x: number) => `${x >= 0 ? "+" : "−"}${Math.abs(100 * x).toFixed(1)}%`;
+const score = (x: number) => (100 * x).toFixed(1);
+
+function outcomeOf(d: PairedDifference | null): Outcome {
+  if (!d) return "untestable";
+  if (d.mean === 0) return "tie";
+  const certain = d.low !== null && d.high !== null && (d.low > 0 || d.high < 0);
+  if (d.mean > 0) return certain ? "replicates" : "weak";
+  return certain ? "reversed" : "weak-reversed";
+}
+
+const interval = (d: PairedDifference) =>
+  d.low === null ? `one paired seed, so no interval` : `95% interval ${points(d.low)} to ${points(d.high!)} over ${d.pairs} paired seeds, better on ${d.wins} of ${d.pairs}`;
+
+function metricFindings(metric: SweepMetric, rows: readonly SweepRow[], posterLambda: number): MetricFindings | null {
+  const scored = rows.filter((r) => typeof r.scores[metric.key] === "number");
+  if (scored.length === 0) return null;
+  const lambdas = [...new Set(scored.map((r) => r.distillWeight))].sort((a, b) => a - b);
+  const byLambda = lambdas.map((lambda): LambdaSummary => {
+    const values = scored.filter((r) => r.distillWeight === lambda).map((r) => ({seed: r.seed, value: r.scores[metric.key]}));
+    return {lambda, values, ...summarise(values.map((v) => v.value))};
+  });
+  const at = (lambda: number) => byLambda.find((s) => Math.abs(s.lambda - lambda) < ON_GRID) ?? null;
+  const baseline = at(0);
+  const poster = at(posterLambda);
+  const optimum = byLambda.reduce((best, s) => (s.mean > best.mean ? s : best));
+  const posterVsBaseline = baseline && poster && poster !== baseline ? pairedDifference(baseline, poster) : null;
+  const optimumVsBaseline = baseline && optimum !== baseline ? pairedDifference(baseline, optimum) : null;
+  const outcome = outcomeOf(posterVsBaseline);
+  const sds = byLambda.filter((s) => s.n >= 2).map((s) => s.sd);
+  const seedSd = sds.length > 0 ? sds.reduce((a, b) => a + b, 0) / sds.length : null;
+  const effectExceedsSpread = posterVsBaseline && seedSd !== null ? Math.abs(posterVsBaseline.mean) > seedSd : null;
+
+  const sentences: string[] = [];
+  const name = metric.label;
+  const lambdaWords = `w_d = ${posterLambda} (w_c = ${1 - posterLambda})`;
+  if (!baseline || !poster) {
+    sentences.push(`${name}: no runs at ${!baseline ? "w_d = 0 (contrastive-only)" : lambdaWords}, so the poster's comparison cannot be made.`);
+  } else if (posterVsBaseline) {
+    const d = posterVsBaseline;
+    const verb = {replicates: "beats", weak: "edges", reversed: "loses to", "weak-reversed": "trails", tie: "ties with", untestable: ""}[outcome];
+    sentences.push(
+      `${name}: distillation at ${lambdaWords} ${verb} contrastive-only by ${points(d.mean)} (${percent(d.relative)} relative; ${interval(d)}).`
+    );
+    sentences.push(
+      {
+        replicates: "The poster's direction replicates here, beyond seed noise.",
+        weak: "Same direction as the poster, but the interval includes zero: not distinguishable from seed noise.",
+        reversed: "The poster's direction does not replicate: contrastive-only is better here, beyond seed noise.",
+        "weak-reversed": "Opposite to the poster, but within seed noise (the interval includes zero).",
+        tie: "No difference at all.",
+        untestable: ""
+      }[outcome]
+    );
+  } else {
+    sentences.push(`${name}: the runs at w_d = 0 and ${lambdaWords} share no seed, so no paired comparison is possible.`);
+  }
+  sentences.push(
+    optimum === baseline
+      ? `The best weight is w_d = 0: contrastive-only (mean ${score(optimum.mean)}).`
+      : `The best weight is w_d = ${optimum.lambda} (mean ${score(optimum.mean)}${optimumVsBaseline ? `, ${points(optimumVsBaseline.mean)} over contrastive-only` : ""}${optimum === poster ? ", the poster's choice" : ""}).`
+  );
+  if (seedSd !== null && posterVsBaseline) {
+    sentences.push(
+      effectExceedsSpread
+        ? `The difference (${size(posterVsBaseline.mean)}) is larger than the typical spread between seeds (sd ${score(seedSd)} points).`
+        : `The difference (${size(posterVsBaseline.mean)}) is no larger than the typical spread between seeds (sd ${score(seedSd)} points).`
+    );
+  }
+  return {metric, byLambda, baseline, poster, optimum, posterVsBaseline, optimumVsBaseline, outcome, seedSd, effectExceedsSpread, sentences};
+}
+
+/**
+ * RQ1's verdict from a sweep's runs, computed and worded from the data alone: for each metric,
+ * the comparison the poster makes (w_d = `posterLambda` against contrastive-only, paired by
+ * seed), where the optimum lies, and whether the difference exceeds the spread between seeds.
+ * Rows off the grid w_c = 1 − w_d are left out (and listed).
+ */
+export function rq1Verdict(rows: readonly SweepRow[], {metrics = SWEEP_METRICS, posterLambda = 0.75}: {metrics?: readonly SweepMetric[]; posterLambda?: number} = {}): Rq1Verdict {
+  if (!(posterLambda > 0 && posterLambda <= 1)) throw new Error(`rq1Verdict: posterLambda must be in (0, 1], got ${posterLambda}`);
+  const excluded: string[] = [];
+  const onGrid = rows.filter((r) => {
+    const ok = Math.abs(r.contrastiveWeight + r.distillWeight - 1) < ON_GRID;
+    if (!ok) excluded.push(`${r.name}: w_c = ${r.contrastiveWeight}, w_d = ${r.distillWeight} is off the grid w_c = 1 − w_d`);
+    return ok;
+  });
+  const students = new Set(onGrid.map((r) => r.student));
+  if (students.size > 1) excluded.push(`the runs mix students (${[...students].join(", ")}); they are compared together`);
+  const findings = metrics.map((m) => metricFindings(m, onGrid, posterLambda)).filter((f): f is MetricFindings => f !== null);
+  const lambdas = [...new Set(onGrid.map((r) => r.distillWeight))].sort((a, b) => a - b);
+  const seeds = [...new Set(onGrid.map((r) => r.seed))].sort((a, b) => a - b);
+  const base = {runs: onGrid.length, lambdas, seeds, posterLambda, excluded, metrics: findings};
+  if (findings.length === 0) {
+    return {...base, headline: "No runs to judge yet.", sentences: []};
+  }
+  const lead = findings[0];
+  const headline = {
+    replicates: `RQ1 replicates on ${lead.metric.label}: distillation (w_d = ${posterLambda}) beats contrastive-only beyond seed noise.`,
+    weak: `On ${lead.metric.label}, distillation (w_d = ${posterLambda}) is ahead of contrastive-only, but within seed noise.`,
+    reversed: `RQ1 does not replicate on ${lead.metric.label}: contrastive-only beats distillation (w_d = ${posterLambda}) beyond seed noise.`,
+    "weak-reversed": `On ${lead.metric.label}, contrastive-only is ahead of distillation (w_d = ${posterLambda}), but within seed noise.`,
+    tie: `On ${lead.metric.label}, distillation (w_d = ${posterLambda}) and contrastive-only tie.`,
+    untestable: `RQ1 cannot be judged on ${lead.metric.label} yet: ${lead.sentences[0]}`
+  }[lead.outcome];
+  const count = (o: Outcome[]) => findings.filter((f) => o.includes(f.outcome)).length;
+  const testable = findings.filter((f) => f.outcome !== "untestable").length;
+  const sentences = [...lead.sentences];
+  if (findings.length > 1 && testable > 0) {
+    sentences.push(
+      `Across all ${testable} scores: distillation is ahead on ${count(["replicates", "weak"])} (beyond seed noise on ${count(["replicates"])}) and behind on ${count(["reversed", "weak-reversed"])} (beyond seed noise on ${count(["reversed"])}).`
+    );
+  }
+  return {...base, headline, sentences};
+}

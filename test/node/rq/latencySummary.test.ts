@@ -1,0 +1,64 @@
+import {describe, expect, it} from "vitest";
+import type {LatencyPoint} from "../../../src/lib/rq/latencyStudy.js";
+import {summariseLatency} from "../../../src/lib/rq/latencySummary.js";
+
+const SIZES = [64, 128, 256, 512];
+const point = (encoder: "vim" | "vit", imageSize: number, ms: number | null, extra: Partial<LatencyPoint> = {}): LatencyPoint => ({
+  encoder,
+  backend: "wasm",
+  batch: 1,
+  imageSize,
+  tokens: (imageSize / 8) ** 2 + 1,
+  parameters: 1000,
+  estimatedPeakBytes: 1,
+  status: ms === null ? "skipped" : "measured",
+  medianMs: ms,
+  timesMs: ms === null ? [] : [ms],
+  reason: ms === null ? "too big" : null,
+  ...extra
+});
+// Vim linear in tokens with a fixed cost; ViT quadratic: they cross between 256 and 384 pixels.
+const study = SIZES.flatMap((s) => {
+  const t = (s / 8) ** 2 + 1;
+  return [point("vim", s, 20 + 0.1 * t), point("vit", s, 5 + 1e-4 * t * t)];
+});
+
+describe("summariseLatency", () => {
+  it("fits exponents over the larger half, finds the crossover and the ratio at the largest size", () => {
+    const s = summariseLatency(study, 1, {posterRatio: 0.5042});
+    expect(s.series.vim).toHaveLength(4);
+    expect(s.upperFits.vim!.xMin).toBe(1025);
+    expect(s.upperFits.vim!.exponent).toBeGreaterThan(0.9);
+    expect(s.upperFits.vim!.exponent).toBeLessThan(1);
+    expect(s.upperFits.vit!.exponent).toBeGreaterThan(1.9);
+    expect(s.allFits.vim!.n).toBe(4);
+    expect(s.crossings).toHaveLength(1);
+    expect(s.crossings[0].becomes).toBe("a-faster");
+    // Log–log interpolation between 1,025 tokens (Vim slower) and 4,097 (Vim faster).
+    const r = (t: number) => Math.log((20 + 0.1 * t) / (5 + 1e-4 * t * t));
+    const at = r(1025) / (r(1025) - r(4097));
+    expect(s.crossings[0].x).toBeCloseTo(Math.exp(Math.log(1025) + at * Math.log(4097 / 1025)), 6);
+    const vim = 20 + 0.1 * 4097;
+    const vit = 5 + 1e-4 * 4097 * 4097;
+    expect(s.largest).toMatchObject({tokens: 4097, imageSize: 512, vimMs: vim, vitMs: vit});
+    expect(s.largest!.ratio).toBeCloseTo(vim / vit, 12);
+    const text = s.sentences.join(" ");
+    expect(text).toMatch(/Vim becomes faster at about 1,134 tokens \(≈ 269² pixels\)/);
+    expect(text).toMatch(new RegExp(`a ratio of ${(vim / vit).toFixed(3)}, against the poster's 0\\.504 .* at least as large a saving here`));
+  });
+
+  it("says when the ViT is faster everywhere, and counts skipped points", () => {
+    const slowVim = SIZES.flatMap((s) => [point("vim", s, 100 * s), point("vit", s, s)]);
+    const s = summariseLatency([...slowVim, point("vit", 1024, null)], 1, {posterRatio: 0.5});
+    expect(s.crossings).toEqual([]);
+    expect(s.sentences.join(" ")).toMatch(/The ViT is faster at every size measured \(65 to 4,097 tokens\): no crossover here\./);
+    expect(s.sentences.join(" ")).toMatch(/a smaller saving here/);
+    expect(s.sentences.at(-1)).toBe("1 point was skipped, each with its reason in the table.");
+  });
+
+  it("keeps batches apart, refuses mixed backends, and copes with nothing measured", () => {
+    expect(summariseLatency(study, 32).largest).toBeNull();
+    expect(summariseLatency(study, 32).sentences).toEqual([]);
+    expect(() => summariseLatency([...study, point("vim", 64, 1, {backend: "cpu"})], 1)).toThrow(/mix backends \(wasm, cpu\)/);
+  });
+});

@@ -1,0 +1,84 @@
+import {describe, expect, it} from "vitest";
+import {rq1Verdict} from "../../../src/lib/rq/rq1Verdict.js";
+import {SWEEP_METRICS, sweepRows, type SweepRow} from "../../../src/lib/rq/sweepTable.js";
+import {runResult, sweep} from "./fixtures.js";
+
+const GRID = [0, 0.25, 0.5, 0.75, 1];
+const SEEDS = [1, 2, 3];
+const seedShift = (seed: number) => [0, 0.01, -0.01][seed - 1];
+const rows = (score: (lambda: number, seed: number) => number): SweepRow[] => sweepRows(sweep(GRID, SEEDS, score)).rows;
+const average = SWEEP_METRICS.slice(0, 1);
+
+describe("rq1Verdict", () => {
+  it("says the poster's direction replicates when distillation wins on every seed beyond the spread", () => {
+    // A hump peaking at 0.75, +4 points over contrastive-only, seeds ±1 point.
+    const v = rq1Verdict(rows((l, s) => 0.4 + 0.04 * Math.sin((Math.PI / 1.5) * l) + seedShift(s)));
+    expect(v.runs).toBe(15);
+    expect(v.lambdas).toEqual(GRID);
+    expect(v.seeds).toEqual(SEEDS);
+    const avg = v.metrics[0];
+    expect(avg.metric.key).toBe("average");
+    expect(avg.outcome).toBe("replicates");
+    expect(avg.optimum.lambda).toBe(0.75);
+    expect(avg.posterVsBaseline!.mean).toBeCloseTo(0.04, 10);
+    expect(avg.posterVsBaseline!.wins).toBe(3);
+    expect(avg.effectExceedsSpread).toBe(true);
+    expect(v.headline).toBe("RQ1 replicates on Average: distillation (w_d = 0.75) beats contrastive-only beyond seed noise.");
+    expect(v.sentences.join(" ")).toMatch(/beats contrastive-only by \+4\.0 points \(\+10\.0% relative; 95% interval \+4\.0 points to \+4\.0 points over 3 paired seeds, better on 3 of 3\)/);
+    expect(v.sentences.join(" ")).toMatch(/The best weight is w_d = 0\.75 .*the poster's choice/);
+    expect(v.sentences.join(" ")).toMatch(/larger than the typical spread between seeds/);
+  });
+
+  it("says contrastive-only wins when it does, on every score", () => {
+    const v = rq1Verdict(rows((l, s) => 0.45 - 0.06 * l + seedShift(s)));
+    const avg = v.metrics[0];
+    expect(avg.outcome).toBe("reversed");
+    expect(avg.optimum.lambda).toBe(0);
+    expect(avg.posterVsBaseline!.mean).toBeCloseTo(-0.045, 10);
+    expect(avg.posterVsBaseline!.wins).toBe(0);
+    expect(v.headline).toBe("RQ1 does not replicate on Average: contrastive-only beats distillation (w_d = 0.75) beyond seed noise.");
+    expect(v.sentences).toContain("The poster's direction does not replicate: contrastive-only is better here, beyond seed noise.");
+    expect(v.sentences).toContain("The best weight is w_d = 0: contrastive-only (mean 45.0).");
+    expect(v.sentences.at(-1)).toBe(`Across all ${SWEEP_METRICS.length} scores: distillation is ahead on 0 (beyond seed noise on 0) and behind on ${SWEEP_METRICS.length} (beyond seed noise on ${SWEEP_METRICS.length}).`);
+  });
+
+  it("calls a gain smaller than the seed spread what it is: within noise", () => {
+    // Seeds disagree on the sign: +3, −2, +0.5 points, with ±5 points between seeds.
+    const noise: Record<number, number> = {1: 0.03, 2: -0.02, 3: 0.005};
+    const v = rq1Verdict(rows((l, s) => 0.4 + [0, 0.05, -0.05][s - 1] + (l === 0.75 ? noise[s] : 0)), {metrics: average});
+    const avg = v.metrics[0];
+    expect(avg.outcome).toBe("weak");
+    expect(avg.effectExceedsSpread).toBe(false);
+    expect(avg.posterVsBaseline!.low).toBeLessThan(0);
+    expect(v.headline).toBe("On Average, distillation (w_d = 0.75) is ahead of contrastive-only, but within seed noise.");
+    expect(v.sentences.join(" ")).toMatch(/not distinguishable from seed noise/);
+    expect(v.sentences.join(" ")).toMatch(/no larger than the typical spread between seeds/);
+  });
+
+  it("cannot judge without contrastive-only runs, and says which are missing", () => {
+    const v = rq1Verdict(sweepRows(sweep([0.25, 0.75], SEEDS, () => 0.4)).rows, {metrics: average});
+    expect(v.metrics[0].outcome).toBe("untestable");
+    expect(v.headline).toMatch(/cannot be judged on Average yet: Average: no runs at w_d = 0 \(contrastive-only\)/);
+  });
+
+  it("has no interval with one seed, and says so", () => {
+    const v = rq1Verdict(sweepRows(sweep([0, 0.75], [7], (l) => 0.3 + 0.1 * l)).rows, {metrics: average});
+    expect(v.metrics[0].posterVsBaseline).toMatchObject({pairs: 1, low: null, high: null});
+    expect(v.metrics[0].outcome).toBe("weak");
+    expect(v.sentences[0]).toMatch(/one paired seed, so no interval/);
+  });
+
+  it("leaves out runs off the grid w_c = 1 − w_d and says so", () => {
+    const off = sweepRows([runResult("odd", {contrastiveWeight: 1, distillWeight: 1, seed: 1}, () => 0.9)]).rows;
+    const v = rq1Verdict([...rows(() => 0.4), ...off], {metrics: average});
+    expect(v.runs).toBe(15);
+    expect(v.excluded).toEqual(["odd: w_c = 1, w_d = 1 is off the grid w_c = 1 − w_d"]);
+    expect(v.metrics[0].outcome).toBe("tie");
+  });
+
+  it("has nothing to say about no runs", () => {
+    const v = rq1Verdict([]);
+    expect(v.metrics).toEqual([]);
+    expect(v.headline).toBe("No runs to judge yet.");
+  });
+});

@@ -1,0 +1,64 @@
+import {describe, expect, it} from "vitest";
+import {bundleRuns, parseSweepManifest} from "../../../src/lib/rq/runBundle.js";
+import {runExport} from "./fixtures.js";
+
+const files = (entries: Record<string, unknown>) => (path: string) => {
+  const v = entries[path];
+  return v === undefined ? null : typeof v === "string" ? v : JSON.stringify(v);
+};
+
+describe("bundleRuns", () => {
+  it("is empty, with no manifest, when the sweep has none yet", () => {
+    expect(bundleRuns("data/runs/rq1", files({}))).toEqual({manifest: null, runs: [], problems: []});
+  });
+
+  it("keeps each listed run's settings and final evaluation, named by the manifest or the run", () => {
+    const a = runExport("run a", {contrastiveWeight: 1, distillWeight: 0, seed: 1}, () => 0.3, {evaluations: 2});
+    const b = runExport("run b", {contrastiveWeight: 0.25, distillWeight: 0.75, seed: 2}, () => 0.4);
+    const bundle = bundleRuns("d", files({"d/index.json": {runs: [{file: "a.json", name: "baseline"}, {file: "sub/b.json"}]}, "d/a.json": a, "d/sub/b.json": b}));
+    expect(bundle.problems).toEqual([]);
+    expect(bundle.manifest).toBe("d/index.json");
+    expect(bundle.runs.map((r) => [r.name, r.source, r.step, r.settings.distillWeight])).toEqual([
+      ["baseline", "d/a.json", 20, 0],
+      ["run b", "d/sub/b.json", 10, 0.75]
+    ]);
+    expect(bundle.runs[1].lines).toHaveLength(12);
+    expect(bundle.runs[0]).not.toHaveProperty("curves");
+  });
+
+  it("reports each damaged or missing run and keeps the others", () => {
+    const good = runExport("good", {seed: 3}, () => 0.5);
+    const noEval = {...runExport("empty", {seed: 4}, () => 0.5), evaluations: []};
+    const bundle = bundleRuns(
+      "d",
+      files({
+        "d/index.json": {runs: [{file: "gone.json"}, {file: "bad.json"}, {file: "settings.json"}, {file: "empty.json"}, {file: "good.json"}]},
+        "d/bad.json": "{not json",
+        "d/settings.json": {...good, settings: {...good.settings, distillWeight: "high"}},
+        "d/empty.json": noEval,
+        "d/good.json": good
+      })
+    );
+    expect(bundle.runs.map((r) => r.name)).toEqual(["good"]);
+    expect(bundle.problems).toEqual([
+      "d/gone.json, listed in d/index.json, does not exist",
+      "run d/bad.json: not valid JSON",
+      expect.stringMatching(/^run d\/settings\.json: settings\.distillWeight: expected a number/),
+      "d/empty.json: the run has no evaluation (finished 10 steps); left out"
+    ]);
+  });
+
+  it("reports a broken manifest instead of throwing", () => {
+    expect(bundleRuns("d", files({"d/index.json": "[1,"})).problems).toEqual(["d/index.json: not valid JSON"]);
+    expect(bundleRuns("d", files({"d/index.json": {runs: [{file: "a.jsonl"}]}})).problems).toEqual(["d/index.json: runs[0].file must be the path of a run's .json file"]);
+  });
+});
+
+describe("parseSweepManifest", () => {
+  it("refuses paths that leave the sweep's folder and names of the wrong type", () => {
+    expect(() => parseSweepManifest({runs: [{file: "../x.json"}]}, "m")).toThrow(/m: runs\[0\]\.file "\.\.\/x\.json" must stay inside/);
+    expect(() => parseSweepManifest({runs: [{file: "/x.json"}]}, "m")).toThrow(/must stay inside/);
+    expect(() => parseSweepManifest({runs: [{file: "x.json", name: 3}]}, "m")).toThrow(/runs\[0\]\.name must be a string/);
+    expect(() => parseSweepManifest({}, "m")).toThrow(/m: expected \{"runs"/);
+  });
+});
