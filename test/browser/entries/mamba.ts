@@ -1,9 +1,11 @@
-// A browser test entry for the Mamba core: `window.lab` runs the shared scan and encoder cases
-// (test/node/mamba/scanCases.ts) on whichever backend `use` switched to.
+// A browser entry for the Mamba core: `window.lab` runs the shared scan and encoder cases
+// (test/node/mamba/scanCases.ts) on whichever backend `use` switched to, and times the scan for
+// scripts/bench/scan.ts.
 import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-webgpu";
 import {setWasmPaths} from "@tensorflow/tfjs-backend-wasm";
 import {fusedScanAvailable} from "../../../src/lib/mamba/selectiveScan.js";
+import {timeScan} from "../../../src/lib/mamba/scanTiming.js";
 import {VimEncoder} from "../../../src/lib/mamba/vimEncoder.js";
 import {installSpeedFixes} from "../../../src/lib/runtime/speedFixes.js";
 import {encoderFusedVsReference, fusedVsReference, SCAN_CASES, TINY_VIM} from "../../node/mamba/scanCases.js";
@@ -30,4 +32,4 @@ async function checkAll(seed: number) {
   return {fused: fusedScanAvailable(), scans, encoder, leaked};
 }
 
-(window as unknown as {lab: unknown}).lab = {tf, use, checkAll};
+(window as unknown as {lab: unknown}).lab = {tf, use, checkAll, timeScan};
