@@ -1,6 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import type {ImageEncoder, ImageEncoderConfig} from "../clip/imageEncoder.js";
 import {patchify} from "../clip/patches.js";
+import {positionsForGrid} from "../clip/positionGrid.js";
 import {Linear} from "../nn/linear.js";
 import {RMSNorm} from "../nn/norm.js";
 import {ParamStore} from "../nn/params.js";
@@ -128,20 +129,8 @@ export class VimEncoder implements ImageEncoder {
     });
   }
 
-  /**
-   * Position embeddings for a gh×gw grid: the learned ones at the training size; otherwise the
-   * grid part resized bilinearly (half-pixel centres, as PyTorch's align_corners=False) and the
-   * class token's kept, so the image size can change at inference.
-   */
+  /** Position embeddings for a gh×gw patch grid (interpolated away from the training size). */
   positions(gh: number, gw: number): tf.Tensor2D {
-    const g = this.grid;
-    if (gh === g && gw === g) return tf.clone(this.positionEmbedding) as tf.Tensor2D;
-    return tf.tidy(() => {
-      const width = this.config.width;
-      const cls = tf.slice(this.positionEmbedding, [0, 0], [1, width]);
-      const grid = tf.slice(this.positionEmbedding, [1, 0], [g * g, width]).reshape([1, g, g, width]) as tf.Tensor4D;
-      const resized = tf.image.resizeBilinear(grid, [gh, gw], false, true).reshape([gh * gw, width]);
-      return tf.concat([cls, resized], 0) as tf.Tensor2D;
-    });
+    return positionsForGrid(this.positionEmbedding as tf.Tensor2D, this.grid, gh, gw);
   }
 }
