@@ -39,15 +39,16 @@ export function fusedScanAvailable(backend: string = tf.getBackend()): boolean {
   return tf.getKernel(SELECTIVE_SCAN, backend) !== undefined;
 }
 
+function fail(message: string): never {
+  throw new Error(`selectiveScan: ${message}`);
+}
+
 function checkShapes(x: SelectiveScanInputs): void {
-  const fail = (message: string) => {
-    throw new Error(`selectiveScan: ${message}`);
-  };
   const names = ["u", "delta", "A", "B", "C", "D", "z", "deltaBias"] as const;
   for (const name of names) {
     const t: unknown = x[name];
     if (t === undefined && ["D", "z", "deltaBias"].includes(name)) continue;
-    if (!(t instanceof tf.Tensor)) throw new Error(`selectiveScan: ${name} must be a tf.Tensor, got ${t === null ? "null" : typeof t}`);
+    if (!(t instanceof tf.Tensor)) fail(`${name} must be a tf.Tensor, got ${t === null ? "null" : typeof t}`);
     if (t.dtype !== "float32") fail(`${name} must be float32, got ${t.dtype}`);
   }
   if (x.u.rank !== 3) fail(`u must be [batch, length, channels], got shape [${x.u.shape}]`);
@@ -74,14 +75,12 @@ function checkShapes(x: SelectiveScanInputs): void {
  * Δ = softplus(delta + deltaBias). Returns y, [batch, length, channels], float32.
  */
 export function selectiveScan(inputs: SelectiveScanInputs, {impl = "auto"}: {impl?: ScanImpl} = {}): tf.Tensor3D {
-  if (!SCAN_IMPLS.includes(impl)) throw new Error(`selectiveScan: impl must be one of ${SCAN_IMPLS.join(", ")}, got ${String(impl)}`);
+  if (!SCAN_IMPLS.includes(impl)) fail(`impl must be one of ${SCAN_IMPLS.join(", ")}, got ${String(impl)}`);
   checkShapes(inputs);
   const {deltaSoftplus = true, ...parts} = inputs;
   const fused = impl === "fused" || (impl === "auto" && fusedScanAvailable());
   if (!fused) return selectiveScanReference(parts, deltaSoftplus);
-  if (!fusedScanAvailable()) {
-    throw new Error(`selectiveScan: no fused kernel is registered for backend "${tf.getBackend()}"; use impl "reference" or "auto"`);
-  }
+  if (!fusedScanAvailable()) fail(`no fused kernel is registered for backend "${tf.getBackend()}"; use impl "reference" or "auto"`);
   const attrs: ScanAttrs = {deltaSoftplus, hasD: !!parts.D, hasZ: !!parts.z, hasDeltaBias: !!parts.deltaBias};
   return tf.engine().runKernel(
     SELECTIVE_SCAN,
