@@ -1,0 +1,161 @@
+import type {Browser, Page} from "playwright-core";
+import {afterAll, beforeAll, describe, expect, it} from "vitest";
+import {launchChromium, openPage, serveStatic, type PageLog, type StaticServer} from "./harness.js";
+import {DIST, requireBuiltSite} from "./site.js";
+
+let browser: Browser;
+let server: StaticServer;
+
+beforeAll(async () => {
+  requireBuiltSite();
+  server = await serveStatic(DIST);
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+// Small batches keep each step short in headless Chromium's wasm on two loaded cores.
+const QUICK = "batch=8&steps=400&eval=0&warmup=2";
+
+async function openTrain(query: string): Promise<{page: Page; log: PageLog}> {
+  const opened = await openPage(browser, `${server.url}/notebooks/train?${query}`);
+  await opened.page.waitForSelector(".train-status", {timeout: 120_000});
+  return opened;
+}
+
+const stepOf = (page: Page) => page.$eval(".train-status", (el) => Number(el.getAttribute("data-step")));
+const waitForStep = (page: Page, n: number) =>
+  page.waitForFunction((k) => Number(document.querySelector(".train-status")?.getAttribute("data-step")) >= k, n, {timeout: 180_000});
+
+interface LoggedStep {
+  step: number;
+  wc: number;
+  wd: number;
+  total: number;
+  contrastive: number;
+  distill: number;
+}
+const stepLog = (page: Page): Promise<LoggedStep[]> =>
+  page.$$eval(".step-log tbody tr", (rows) =>
+    rows.map((r) => {
+      const d = (r as HTMLElement).dataset;
+      return {step: Number(d.step), wc: Number(d.wc), wd: Number(d.wd), total: Number(d.total), contrastive: Number(d.contrastive), distill: Number(d.distill)};
+    })
+  );
+
+async function setRange(page: Page, cls: string, value: number): Promise<void> {
+  await page.$eval(
+    `.${cls} input[type=number]`,
+    (input, v) => {
+      (input as HTMLInputElement).value = String(v);
+      input.dispatchEvent(new Event("input", {bubbles: true}));
+    },
+    value
+  );
+}
+
+describe("the training notebook", () => {
+  it("applies a slider move to the next steps, and pause stops training", async () => {
+    const {page, log} = await openTrain(`${QUICK}&wc=1&wd=0`);
+    await page.uncheck(".input-keep-sum input");
+    await page.click(".train-start");
+    await waitForStep(page, 2);
+    await setRange(page, "input-wc", 0.5);
+    await setRange(page, "input-wd", 0.5);
+    const moved = await stepOf(page);
+    await waitForStep(page, moved + 3);
+    await page.click(".train-pause");
+    await page.waitForSelector('.train-status[data-state="paused"]');
+    const steps = await stepLog(page);
+    const before = steps.filter((s) => s.wc === 1);
+    const after = steps.filter((s) => s.wc === 0.5);
+    expect(after.length).toBeGreaterThan(0);
+    for (const s of after) {
+      expect(s.wd).toBe(0.5);
+      expect(s.total).toBeCloseTo(0.5 * s.contrastive + 0.5 * s.distill, 3);
+    }
+    for (const s of before) expect(s.total).toBeCloseTo(s.contrastive, 4);
+    // Every step after the move carries the new weights: none with old weights follows a new one.
+    const firstNew = Math.min(...after.map((s) => s.step));
+    expect(steps.filter((s) => s.step > firstNew && s.wc === 1)).toEqual([]);
+    // The URL now carries the new weights.
+    expect(new URL(page.url()).searchParams.get("wc")).toBe("0.5");
+    const paused = await stepOf(page);
+    await page.waitForTimeout(1500);
+    expect(await stepOf(page)).toBe(paused);
+    expect(log.errors).toEqual([]);
+    await page.close();
+  });
+
+  it("reset restarts from the seed: the first step repeats exactly", async () => {
+    const {page} = await openTrain(`${QUICK}&seed=3`);
+    await page.click(".train-step");
+    await waitForStep(page, 1);
+    const first = (await stepLog(page))[0];
+    await page.click(".train-step");
+    await waitForStep(page, 2);
+    await page.click(".train-reset");
+    await page.waitForFunction(() => document.querySelector(".train-status")?.getAttribute("data-step") === "0");
+    await page.click(".train-step");
+    await waitForStep(page, 1);
+    const again = (await stepLog(page))[0];
+    expect(again.step).toBe(1);
+    expect(again.total).toBe(first.total);
+    await page.close();
+  });
+
+  it("restores a saved checkpoint to an identical evaluation", async () => {
+    const {page, log} = await openTrain(`${QUICK}&seed=4`);
+    const evaluate = async () => {
+      const previous = await page.$eval(".eval-table", (t) => t.getAttribute("data-step")).catch(() => null);
+      await page.click(".train-evaluate");
+      await page.waitForFunction((p) => {
+        const t = document.querySelector(".eval-table");
+        return t && t.getAttribute("data-step") !== p;
+      }, previous, {timeout: 180_000});
+      return page.$$eval(".eval-table tbody tr", (rows) => rows.map((r) => [(r as HTMLElement).dataset.key, Number((r as HTMLElement).dataset.value)]));
+    };
+    for (let i = 0; i < 2; i++) {
+      await page.click(".train-step");
+      await waitForStep(page, i + 1);
+    }
+    await page.click(".checkpoint-save");
+    const saved = await evaluate();
+    expect(saved.length).toBeGreaterThan(5);
+    await page.click(".train-step");
+    await waitForStep(page, 3);
+    await page.click(".checkpoint-restore");
+    await page.waitForFunction(() => document.querySelector(".train-status")?.getAttribute("data-step") === "2", null, {timeout: 60_000});
+    await page.click(".train-step"); // a new evaluation needs a new step number
+    await waitForStep(page, 3);
+    await page.click(".checkpoint-restore");
+    await page.waitForFunction(() => document.querySelector(".train-status")?.getAttribute("data-step") === "2", null, {timeout: 60_000});
+    expect(await evaluate()).toEqual(saved);
+    expect(log.errors).toEqual([]);
+    await page.close();
+  });
+
+  it("reports a corrupt checkpoint or run file and keeps working", async () => {
+    const {page, log} = await openTrain(QUICK);
+    await page.setInputFiles(".checkpoint-file", {name: "broken.ckpt", mimeType: "application/octet-stream", buffer: Buffer.from("not a checkpoint at all")});
+    await page.waitForFunction(() => /not a DM-CLIP Lab checkpoint/.test(document.querySelector(".train-error")?.textContent ?? ""));
+    await page.setInputFiles(".run-file", {name: "broken.json", mimeType: "application/json", buffer: Buffer.from('{"format": "something else"}')});
+    await page.waitForFunction(() => /run broken.json: "format" must be "dm-clip-run"/.test(document.querySelector(".train-error")?.textContent ?? ""));
+    await page.click(".train-step");
+    await waitForStep(page, 1);
+    expect(log.errors).toEqual([]);
+    await page.close();
+  });
+
+  it("reads its settings from the URL and names a bad parameter", async () => {
+    const {page} = await openTrain("wc=0.5&wd=0.5&student=vit&seed=7&batch=16&steps=400&lr=oops");
+    expect(await page.$eval(".input-wc input[type=number]", (i) => (i as HTMLInputElement).value)).toBe("0.5");
+    const checked = await page.$$eval("input[type=radio]", (inputs) => inputs.filter((i) => (i as HTMLInputElement).checked).map((i) => i.parentElement?.textContent?.trim()));
+    expect(checked).toEqual(["ViT"]);
+    expect(await page.$eval(".train-status", (el) => el.textContent)).toMatch(/of 400/);
+    expect(await page.textContent(".train-error")).toMatch(/URL parameter lr=oops: expected a number/);
+    await page.close();
+  });
+});
