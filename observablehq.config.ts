@@ -13,7 +13,10 @@ export default {
       open: true,
       pages: [
         {name: "Your device", path: "/notebooks/device"},
-        {name: "Results", path: "/notebooks/results"}
+        {name: "Train a student", path: "/notebooks/train"},
+        {name: "Results", path: "/notebooks/results"},
+        {name: "RQ1: distillation", path: "/notebooks/rq1"},
+        {name: "RQ2: latency", path: "/notebooks/rq2"}
       ]
     }
   ],
