@@ -6,6 +6,8 @@ import * as tf from "@tensorflow/tfjs";
 import {setWasmPaths} from "@tensorflow/tfjs-backend-wasm";
 import {ReinforcedSet} from "../lib/data/reinforcedLoader.js";
 import {loadSources} from "../lib/data/sources.js";
+import {EmbeddingProbe} from "../lib/embed/embeddingProbe.js";
+import {umapLayout} from "../lib/embed/umap.js";
 import {selectBackend} from "../lib/runtime/backendSelection.js";
 import {reinforcedSource} from "../lib/train/batchSource.js";
 import {decodeCheckpoint, encodeCheckpoint} from "../lib/train/checkpoint.js";
@@ -22,6 +24,7 @@ const VIEW_SIZE = 8;
 let trainer: Trainer | null = null;
 let backend = {name: "", reason: ""};
 let samples = 0;
+let probe: EmbeddingProbe | null = null;
 
 const post = (message: WorkerMessage, transfer: Transferable[] = []) => (self as unknown as Worker).postMessage(message, transfer);
 
@@ -44,6 +47,7 @@ async function init(requested: string, data: WorkerData, settings: Partial<Train
   const sources = await loadSources((file) => fetchBytes(data.sources, file));
   const set = await ReinforcedSet.open((file) => fetchBytes(data.reinforced, file));
   samples = set.manifest.samples;
+  probe = new EmbeddingProbe(set, sources);
   const tokenizer = labTokenizer();
   trainer = await Trainer.create(
     {
@@ -99,6 +103,11 @@ function need(): Trainer {
   return trainer;
 }
 
+function needProbe(): EmbeddingProbe {
+  if (!probe) throw new Error("the trainer is not initialised yet (send init first)");
+  return probe;
+}
+
 async function handle(request: WorkerRequest): Promise<[unknown, Transferable[]]> {
   switch (request.type) {
     case "init":
@@ -148,6 +157,14 @@ async function handle(request: WorkerRequest): Promise<[unknown, Transferable[]]
       const t = need();
       return [await clipEncoders(t.model, t.tokenizer).encodeTexts(request.texts), []];
     }
+    case "probe":
+      return [await needProbe().probeSet(request.count), []];
+    case "probeEmbeddings":
+      return [await needProbe().studentEmbeddings(need()), []];
+    case "umap":
+      return [umapLayout(request.rows, request.count, request.dim, {seed: request.seed}), []];
+    case "search":
+      return [await needProbe().search(request.text, request.k, need(), (name) => fetchBytes(request.teachers, name)), []];
   }
 }
 

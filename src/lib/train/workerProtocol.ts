@@ -24,7 +24,13 @@ export type WorkerRequest =
   | {type: "saveCheckpoint"}
   | {type: "loadCheckpoint"; bytes: Uint8Array}
   | {type: "evaluate"}
-  | {type: "embed"; texts: string[]};
+  | {type: "embed"; texts: string[]}
+  // The embeddings notebook (src/lib/embed/embeddingProbe.ts): its probe scenes, the student's
+  // embeddings of them, a seeded UMAP layout of any rows, caption search (teacher checkpoint URLs by name).
+  | {type: "probe"; count: number}
+  | {type: "probeEmbeddings"}
+  | {type: "umap"; rows: Float32Array; count: number; dim: number; seed: number}
+  | {type: "search"; text: string; k: number; teachers: Record<string, string>};
 
 /** What the page shows of the current batch: images, captions, teacher and student similarities. */
 export interface BatchView {
