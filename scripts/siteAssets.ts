@@ -44,3 +44,8 @@ if (!existsSync("data/reinforced/manifest.json")) {
   throw new Error("data/reinforced is missing: npm run data:reinforce makes it from the committed teachers");
 }
 cpSync("data/reinforced", "src/assets/data/reinforced", {recursive: true});
+// The teacher checkpoints: the embeddings notebook loads them in the worker for caption search.
+for (const file of ["teacher-a.ckpt", "teacher-b.ckpt"]) {
+  if (!existsSync(`data/teachers/${file}`)) throw new Error(`data/teachers/${file} is missing: npm run data:teachers trains it`);
+  cpSync(`data/teachers/${file}`, `src/assets/data/teachers/${file}`);
+}
