@@ -1,10 +1,10 @@
 import {broadcast_util, getKernel, util, type KernelFunc, type TensorInfo} from "@tensorflow/tfjs";
 
 /*
- * tfjs-backend-cpu 4.22 picks each operand's batch as (output batch) mod (its batch size), which
- * is right when a side has one batch or both have the same, and wrong when both broadcast
- * ([2,1,m,k]·[1,3,k,n] returned 72 of its 144 values). This wrapper tiles such operands to the
- * output's batch shape first, with the backend's own Tile kernel.
+ * tfjs 4.22's cpu and webgl backends pick each operand's batch as (output batch) mod (its batch
+ * size): right when a side has one batch or both have the same, wrong when both broadcast
+ * ([2,1,m,k]·[1,3,k,n] returned 72 of its 144 values on cpu and threw on webgl). This wrapper
+ * tiles such operands to the output's batch shape first, with the backend's own Tile kernel.
  */
 
 function tileToBatch(x: TensorInfo, batch: number[], backend: unknown, backendName: string): TensorInfo {

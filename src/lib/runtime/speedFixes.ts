@@ -33,7 +33,9 @@ const KERNEL_FIXES: KernelFix[] = [
   {kernelName: "Pack", backendName: "wasm", wrap: fastPackWasm},
   {kernelName: "Reverse", backendName: "wasm", wrap: fastReverseWasm},
   {kernelName: "Tanh", backendName: "wasm", wrap: fastTanhWasm},
-  {kernelName: "BatchMatMul", backendName: "cpu", wrap: broadcastingBatchMatMul("cpu")}
+  {kernelName: "BatchMatMul", backendName: "cpu", wrap: broadcastingBatchMatMul("cpu")},
+  {kernelName: "BatchMatMul", backendName: "webgl", wrap: broadcastingBatchMatMul("webgl")},
+  {kernelName: "BatchMatMul", backendName: "webgpu", wrap: broadcastingBatchMatMul("webgpu")}
 ];
 
 type Fixed<T> = T & {stock: T};
