@@ -4,8 +4,9 @@ import type {Tokenizer} from "../clip/tokenizer.js";
 import type {ReinforcedSet} from "../data/reinforcedLoader.js";
 import type {Sources} from "../data/sources.js";
 import {captionQuery} from "./captionQuery.js";
-import {meanSliceCosine, slicesOf, topK, type Hit} from "./nearest.js";
+import {meanSliceCosine, topK, type Hit} from "./nearest.js";
 import {loadProbeSet, type ProbeSet} from "./probeSet.js";
+import {slicesOf} from "./slices.js";
 import {loadTeacherEncoders, staleTeachers, teacherTextRow, type TeacherEncoder} from "./teacherEncoders.js";
 
 /** The student's normalised embeddings of the probe set at one training step. */

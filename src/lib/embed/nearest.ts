@@ -1,23 +1,8 @@
-/** A part of an embedding row: one teacher's columns of the teachers' concatenated rows. */
-export interface Slice {
-  readonly offset: number;
-  readonly width: number;
-}
+import type {Slice} from "./slices.js";
 
 export interface Hit {
   readonly index: number;
   readonly score: number;
-}
-
-/** Consecutive slices of the given widths (the manifest's teachers[].dim, in order). */
-export function slicesOf(widths: readonly number[]): Slice[] {
-  let offset = 0;
-  return widths.map((width) => {
-    if (!(Number.isInteger(width) && width >= 1)) throw new Error(`slicesOf: every width must be an integer ≥ 1, got ${width}`);
-    const slice = {offset, width};
-    offset += width;
-    return slice;
-  });
 }
 
 /**

@@ -18,13 +18,16 @@ export interface Pca {
  * hundred wide, and unlike power iteration it needs no gap between eigenvalues).
  *
  * Sign convention: each component's largest coordinate (by magnitude; the first of those within
- * 1e-9 of it) is positive, so the same data always gives the same picture.
+ * 1e-9 of it) is positive, so the same data always gives the same picture. With `align` (an
+ * earlier fit's components, [k, dim]) each component instead points the way its predecessor
+ * did, so a live plot of changing data does not flip over between frames.
  */
-export function pca(rows: ArrayLike<number>, count: number, dim: number, k = 2): Pca {
+export function pca(rows: ArrayLike<number>, count: number, dim: number, k = 2, {align}: {align?: ArrayLike<number>} = {}): Pca {
   if (!(Number.isInteger(count) && count >= 2)) throw new Error(`pca: count must be an integer ≥ 2, got ${count}`);
   if (!(Number.isInteger(dim) && dim >= 1)) throw new Error(`pca: dim must be an integer ≥ 1, got ${dim}`);
   if (!(Number.isInteger(k) && k >= 1 && k <= dim)) throw new Error(`pca: k must be an integer in 1..dim (${dim}), got ${k}`);
   if (rows.length !== count * dim) throw new Error(`pca: rows has ${rows.length} values, expected count × dim = ${count} × ${dim}`);
+  if (align && align.length !== k * dim) throw new Error(`pca: align has ${align.length} values, expected k × dim = ${k} × ${dim}`);
   for (let i = 0; i < rows.length; i++) {
     if (!Number.isFinite(rows[i])) throw new Error(`pca: rows[${i}] is ${rows[i]} (row ${Math.floor(i / dim)}); every value must be finite`);
   }
@@ -48,7 +51,7 @@ export function pca(rows: ArrayLike<number>, count: number, dim: number, k = 2):
   const components = new Float64Array(k * dim);
   order.forEach((column, c) => {
     for (let j = 0; j < dim; j++) components[c * dim + j] = vectors[j * dim + column];
-    fixSign(components.subarray(c * dim, (c + 1) * dim));
+    fixSign(components.subarray(c * dim, (c + 1) * dim), align ? Array.from({length: dim}, (_, j) => align[c * dim + j]) : null);
   });
   const variances = order.map((c) => Math.max(values[c], 0));
   const result = {dim, components, variances, explained: variances.map((v) => (total > 0 ? v / total : 0)), mean};
@@ -71,10 +74,15 @@ export function project(fit: Pick<Pca, "dim" | "components" | "mean">, rows: Arr
   return out;
 }
 
-function fixSign(v: Float64Array): void {
-  const largest = v.reduce((m, x) => Math.max(m, Math.abs(x)), 0);
-  const lead = v.findIndex((x) => Math.abs(x) >= largest - 1e-9);
-  if (v[lead] < 0) for (let j = 0; j < v.length; j++) v[j] = -v[j];
+function fixSign(v: Float64Array, previous: number[] | null): void {
+  let flip: boolean;
+  if (previous) {
+    flip = v.reduce((s, x, j) => s + x * previous[j], 0) < 0;
+  } else {
+    const largest = v.reduce((m, x) => Math.max(m, Math.abs(x)), 0);
+    flip = v[v.findIndex((x) => Math.abs(x) >= largest - 1e-9)] < 0;
+  }
+  if (flip) for (let j = 0; j < v.length; j++) v[j] = -v[j];
 }
 
 /**

@@ -41,6 +41,14 @@ describe("pca", () => {
     expect(Array.from(pca(reversed, 4, 3).components)).toEqual(Array.from(pca(rows, 4, 3).components).map((x) => expect.closeTo(x, 12)));
   });
 
+  it("with align, points each component the way an earlier fit's did", () => {
+    const previous = Float64Array.from([-S, -S, 0, 0, 0, -1]);
+    const fit = pca(rows, 4, 3, 2, {align: previous});
+    expect(Array.from(fit.components)).toEqual(Array.from(previous).map((x) => expect.closeTo(x, 12)));
+    expect(Array.from(fit.points)).toEqual(pairs.flat().map((v) => expect.closeTo(-v, 5)));
+    expect(() => pca(rows, 4, 3, 2, {align: [1, 0, 0]})).toThrow(/align has 3 values, expected k × dim = 2 × 3/);
+  });
+
   it("returns orthonormal eigenvectors of the covariance on random correlated data", () => {
     const rng = new Rng(3);
     const count = 200;
