@@ -11,6 +11,8 @@ import {loadTeacherEncoders, staleTeachers, teacherTextRow, type TeacherEncoder}
 
 /** The student's normalised embeddings of the probe set at one training step. */
 export interface StudentEmbeddings {
+  /** Counts computations: a page polling for embeddings redraws only when it changes. */
+  readonly snapshot: number;
   readonly step: number;
   readonly dim: number;
   /** [count, dim]: the probe images. */
@@ -49,7 +51,8 @@ const CHUNK = 50;
 export class EmbeddingProbe {
   private probe: Promise<ProbeSet> | null = null;
   private probeCount = 0;
-  private cached: {model: ClipModel; embeddings: StudentEmbeddings} | null = null;
+  private cached: {model: ClipModel; step: number; embeddings: Promise<StudentEmbeddings>} | null = null;
+  private snapshots = 0;
   private teachers: Promise<TeacherEncoder[]> | null = null;
 
   constructor(
@@ -69,14 +72,23 @@ export class EmbeddingProbe {
     return this.probe;
   }
 
-  async studentEmbeddings(student: StudentRef): Promise<StudentEmbeddings> {
-    const probe = await this.loaded();
+  /** Shared by concurrent requests (the page's poll and a search) for the same model and step. */
+  studentEmbeddings(student: StudentRef): Promise<StudentEmbeddings> {
     const cached = this.cached;
-    if (cached && cached.model === student.model && cached.embeddings.step === student.step) return cached.embeddings;
-    const {model, tokenizer, step} = student;
+    if (cached && cached.model === student.model && cached.step === student.step) return cached.embeddings;
+    const embeddings = this.embedProbe(student);
+    const entry = {model: student.model, step: student.step, embeddings};
+    embeddings.catch(() => this.cached === entry && (this.cached = null));
+    this.cached = entry;
+    return embeddings;
+  }
+
+  private async embedProbe(student: StudentRef): Promise<StudentEmbeddings> {
+    const probe = await this.loaded();
     const {count, height, width, data} = probe.images;
-    // Every forward pass is issued before the first read, so a training step that runs while
-    // this awaits cannot change the weights half-way through the probe set.
+    // The step is read here, just before every forward pass is issued and before the first read,
+    // so training that runs while this awaits cannot change the weights under the label.
+    const {model, tokenizer, step} = student;
     const [image, text] = tf.tidy(() => {
       const chunks: tf.Tensor2D[] = [];
       for (let at = 0; at < count; at += CHUNK) {
@@ -85,9 +97,8 @@ export class EmbeddingProbe {
       }
       return [tf.concat(chunks, 0), model.encodeText(tokenizer.encodeBatch(probe.captions))];
     });
-    const embeddings = {step, dim: image.shape[1], image: Float32Array.from(await image.data()), text: Float32Array.from(await text.data())};
+    const embeddings = {snapshot: ++this.snapshots, step, dim: image.shape[1], image: Float32Array.from(await image.data()), text: Float32Array.from(await text.data())};
     tf.dispose([image, text]);
-    this.cached = {model, embeddings};
     return embeddings;
   }
 
