@@ -1,7 +1,9 @@
 // A browser entry for the speed fixes: `window.lab.check` runs the shared cases
 // (test/node/speed/speedCases.ts) on the current backend; `window.lab.timeSteps` times image-encoder
-// training steps for scripts/bench/step.ts. `?threads=N` sets the wasm thread count (threads
-// need a cross-origin-isolated page).
+// training steps for scripts/bench/step.ts. `?threads=N` asks for N wasm threads: that needs a
+// cross-origin-isolated page, and tfjs-wasm 4.22 also caps threads at navigator.hardwareConcurrency
+// / 2 (it assumes two logical cores per physical one), so on a 2-core machine the entry reports
+// 2N logical cores to get N threads.
 import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-webgpu";
 import {getThreadsCount, setThreadsCount, setWasmPaths} from "@tensorflow/tfjs-backend-wasm";
@@ -11,7 +13,10 @@ import {caseError, speedCases} from "../../node/speed/speedCases.js";
 
 setWasmPaths(new URL("./", import.meta.url).href);
 const threads = Number(new URL(location.href).searchParams.get("threads") ?? "0");
-if (threads > 0) setThreadsCount(threads);
+if (threads > 0) {
+  setThreadsCount(threads);
+  if (navigator.hardwareConcurrency < 2 * threads) Object.defineProperty(navigator, "hardwareConcurrency", {get: () => 2 * threads});
+}
 
 async function use(name: string): Promise<boolean> {
   const ok = await tf.setBackend(name);
