@@ -45,44 +45,53 @@ function entryPoint(backend: BackendWasm): WasmBatchMatMul {
 const VIEW_IDS = [0x7ff00001, 0x7ff00002, 0x7ff00003] as const;
 const BYTES = 4;
 
-/** A float32 matrix [rows, cols] at a byte offset in the wasm heap; `id` when it is a whole tensor. */
-interface Operand {
+/** A float32 tensor seen as a stack of [rows, cols] matrices in the wasm heap. */
+interface Stack {
   offset: number;
+  id: number;
   rows: number;
   cols: number;
-  id?: number;
+  /** The tensor is one matrix split as [size / last axis, last axis]. */
+  canonical: boolean;
+}
+
+function stack(backend: BackendWasm, x: TensorInfo, rows: number, cols: number): Stack {
+  const {memoryOffset, id} = backend.dataIdMap.get(x.dataId)!;
+  const canonical = rows * cols === util.sizeFromShape(x.shape) && cols === x.shape[x.shape.length - 1];
+  return {offset: memoryOffset, id, rows, cols, canonical};
+}
+
+function shapeBytes(x: Stack): Uint8Array {
+  return new Uint8Array(new Int32Array([1, x.rows, x.cols]).buffer);
 }
 
 /**
- * Rows × cols of `x`'s data starting at matrix `index` (each rows·cols long). A whole tensor split
- * as [size / last axis, last axis] keeps its own id, as the stock kernel passes it: XNNPACK caches
- * the packing of a right operand by id alone, so a frozen weight is packed once, and a tensor
- * under any other split must not reuse that packing.
+ * out[io] = a[ia]·b[ib] through XNNPACK's fully-connected kernel, for matrices of three stacks.
+ * A whole canonical tensor keeps its own id, as the stock kernel passes it: XNNPACK caches the
+ * packing of a right operand by id alone, so a frozen weight is packed once, and no tensor under
+ * another split may reuse that packing. Any other matrix is a view under a temporary id.
  */
-function operand(backend: BackendWasm, x: TensorInfo, index: number, rows: number, cols: number): Operand {
-  const data = backend.dataIdMap.get(x.dataId)!;
-  const whole = rows * cols === util.sizeFromShape(x.shape) && cols === x.shape[x.shape.length - 1];
-  return {offset: data.memoryOffset + index * rows * cols * BYTES, rows, cols, id: whole ? data.id : undefined};
-}
-
-function shapeBytes(rows: number, cols: number): Uint8Array {
-  return new Uint8Array(new Int32Array([1, rows, cols]).buffer);
-}
-
-/** out = a·b through XNNPACK's fully-connected kernel; views get temporary ids for the call. */
-function xnnMatMul(backend: BackendWasm, a: Operand, b: Operand, out: Operand): void {
-  const ids = [a, b, out].map((x, slot) => {
-    if (x.id !== undefined) return x.id;
-    backend.wasm.tfjs.registerTensor(VIEW_IDS[slot], x.rows * x.cols, x.offset);
+function products(backend: BackendWasm, a: Stack, b: Stack, out: Stack): (ia: number, ib: number, io: number) => void {
+  const call = entryPoint(backend);
+  const [aShape, bShape] = [shapeBytes(a), shapeBytes(b)];
+  const view = (x: Stack, index: number, slot: number): number => {
+    if (x.canonical) return x.id;
+    backend.wasm.tfjs.registerTensor(VIEW_IDS[slot], x.rows * x.cols, x.offset + index * x.rows * x.cols * BYTES);
     return VIEW_IDS[slot];
-  });
-  try {
-    entryPoint(backend)(ids[0], shapeBytes(a.rows, a.cols), 3, ids[1], shapeBytes(b.rows, b.cols), 3, false, false, ids[2]);
-  } finally {
-    [a, b, out].forEach((x, slot) => {
-      if (x.id === undefined) backend.wasm.tfjs.disposeData(VIEW_IDS[slot]);
-    });
-  }
+  };
+  const release = (x: Stack, slot: number) => {
+    if (!x.canonical) backend.wasm.tfjs.disposeData(VIEW_IDS[slot]);
+  };
+  return (ia, ib, io) => {
+    const ids = [view(a, ia, 0), view(b, ib, 1), view(out, io, 2)];
+    try {
+      call(ids[0], aShape, 3, ids[1], bShape, 3, false, false, ids[2]);
+    } finally {
+      release(a, 0);
+      release(b, 1);
+      release(out, 2);
+    }
+  };
 }
 
 /** Transposes the last two axes with the backend's own Transpose kernel. */
@@ -154,7 +163,7 @@ export function fastBatchMatMulWasm(stock: KernelFunc): KernelFunc {
         const product = keep(backend.makeOutput([n, m], "float32"));
         const left = plain(b, !transposeB);
         const right = plain(a, !transposeA);
-        xnnMatMul(backend, operand(backend, left, 0, n, k), operand(backend, right, 0, k, m), operand(backend, product, 0, n, m));
+        products(backend, stack(backend, left, n, k), stack(backend, right, k, m), stack(backend, product, n, m))(0, 0, 0);
         const out = transposeLastTwo(product, backend);
         return {dataId: out.dataId, shape: [...outBatch, m, n], dtype: "float32"};
       }
@@ -164,16 +173,10 @@ export function fastBatchMatMulWasm(stock: KernelFunc): KernelFunc {
       if (util.sizeFromShape(rightBatch) === 1) {
         // One shared right operand: all left batches stack into one tall matrix.
         const rows = util.sizeFromShape(leftBatch) * m;
-        xnnMatMul(backend, operand(backend, left, 0, rows, k), operand(backend, right, 0, k, n), operand(backend, out, 0, outCount * m, n));
+        products(backend, stack(backend, left, rows, k), stack(backend, right, k, n), stack(backend, out, outCount * m, n))(0, 0, 0);
       } else {
-        for (let i = 0; i < outCount; i++) {
-          xnnMatMul(
-            backend,
-            operand(backend, left, broadcastIndex(i, outBatch, leftBatch), m, k),
-            operand(backend, right, broadcastIndex(i, outBatch, rightBatch), k, n),
-            operand(backend, out, i, m, n)
-          );
-        }
+        const run = products(backend, stack(backend, left, m, k), stack(backend, right, k, n), stack(backend, out, m, n));
+        for (let i = 0; i < outCount; i++) run(broadcastIndex(i, outBatch, leftBatch), broadcastIndex(i, outBatch, rightBatch), i);
       }
       return out;
     } finally {
