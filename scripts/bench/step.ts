@@ -2,7 +2,7 @@
 // the Vim student at their default sizes, per Node backend, with and without the speed fixes on
 // wasm; in Chromium on wasm with 1 thread and, on a cross-origin-isolated page, 2 threads; beside
 // PyTorch CPU when Debian's python3-torch is installed: npm run bench:step
-//   [--models vit-teacher,vit-student,vim-student] [--backends wasm,cpu] [--steps 5] [--cpu-steps 2]
+//   [--models vit-teacher,vit-student,vim-student] [--backends wasm,cpu] [--steps 5] [--stock-steps 3] [--cpu-steps 2]
 //   [--torch-threads 1,2] [--no-stock] [--no-chromium] [--out data/bench/step.json]
 // Wall and CPU time are both recorded: on a shared machine the load average (also recorded)
 // inflates wall time, while this process's CPU time stays close to what the step costs.
@@ -30,6 +30,7 @@ const {values: args} = parseArgs({
     batch: {type: "string", default: "64"},
     warmup: {type: "string", default: "1"},
     steps: {type: "string", default: "5"},
+    "stock-steps": {type: "string", default: "3"},
     "cpu-steps": {type: "string", default: "2"},
     "torch-threads": {type: "string", default: "1,2"},
     "no-stock": {type: "boolean", default: false},
@@ -53,7 +54,9 @@ const backends = args.backends.split(",").map((b) => {
 });
 const batch = count("batch", args.batch, 2);
 const warmup = count("warmup", args.warmup, 0);
-const stepsFor = (backend: string) => (backend === "cpu" ? count("cpu-steps", args["cpu-steps"], 1) : count("steps", args.steps, 1));
+// The slow configurations (stock kernels, the cpu backend) take fewer steps.
+const stepsFor = (backend: string, speedFixes = true) =>
+  backend === "cpu" ? count("cpu-steps", args["cpu-steps"], 1) : speedFixes ? count("steps", args.steps, 1) : count("stock-steps", args["stock-steps"], 1);
 const torchThreads = args["torch-threads"] === "" ? [] : args["torch-threads"].split(",").map((t) => count("torch-threads", t, 1));
 
 const median = (xs: number[]) => {
@@ -90,7 +93,7 @@ async function timeTfjs(model: StepModel, backend: string, speedFixes: boolean):
     for (let i = 0; i < warmup; i++) await step.run();
     const wallMs: number[] = [];
     const cpuMs: number[] = [];
-    for (let i = 0; i < stepsFor(backend); i++) {
+    for (let i = 0; i < stepsFor(backend, speedFixes); i++) {
       const cpu = process.cpuUsage();
       const started = performance.now();
       await step.run();
@@ -220,7 +223,7 @@ async function timeChromium(): Promise<ChromiumResult[]> {
                 if (!(await lab.use("wasm"))) throw new Error("Chromium could not start the wasm backend");
                 return {...(await lab.timeSteps(m, steps, warm, fix)), ...lab.environment()};
               },
-              [model, stepsFor("wasm"), warmup, fixes] as const
+              [model, stepsFor("wasm", fixes), warmup, fixes] as const
             );
             if (threads > 0 && r.threads !== threads) throw new Error(`bench:step: Chromium ran ${r.threads} wasm threads, asked for ${threads}`);
             const medianWallMs = median(r.wallMs);
