@@ -14,6 +14,7 @@ export default {
       pages: [
         {name: "Your device", path: "/notebooks/device"},
         {name: "Train a student", path: "/notebooks/train"},
+        {name: "Embeddings", path: "/notebooks/embeddings"},
         {name: "Results", path: "/notebooks/results"},
         {name: "RQ1: distillation", path: "/notebooks/rq1"},
         {name: "RQ2: latency", path: "/notebooks/rq2"}
