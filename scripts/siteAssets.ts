@@ -6,10 +6,13 @@
 //    which Framework ignores), and the page then fails to load; esbuild honours that mapping.
 //    tfjs-core and tfjs-backend-cpu stay external, so the page shares one tfjs engine;
 // 3. the training worker, bundled whole (it has its own tfjs) into src/assets/trainer-worker.js;
-// 4. the source glyphs and the reinforced set under src/assets/data.
-import {cpSync, existsSync, mkdirSync} from "node:fs";
+// 4. the source glyphs and the reinforced set under src/assets/data;
+// 5. what the RQ pages read (the poster's tables, committed sweeps, teachers' evaluations, the
+//    latency benchmark) under src/assets/rq, gathered by the rq library.
+import {cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync} from "node:fs";
 import {join} from "node:path";
 import {build} from "esbuild";
+import {RQ_ASSET_DIR, rqAssets} from "../src/lib/rq/rqAssets.js";
 
 const wasmFrom = "node_modules/@tensorflow/tfjs-backend-wasm/dist";
 const wasmTo = "src/assets/wasm";
@@ -49,3 +52,8 @@ for (const file of ["teacher-a.ckpt", "teacher-b.ckpt"]) {
   if (!existsSync(`data/teachers/${file}`)) throw new Error(`data/teachers/${file} is missing: npm run data:teachers trains it`);
   cpSync(`data/teachers/${file}`, `src/assets/data/teachers/${file}`);
 }
+
+rmSync(RQ_ASSET_DIR, {recursive: true, force: true});
+mkdirSync(RQ_ASSET_DIR, {recursive: true});
+const rqFiles = rqAssets({read: (path) => (existsSync(path) ? readFileSync(path, "utf8") : null), list: (dir) => (existsSync(dir) ? readdirSync(dir) : [])});
+for (const [name, text] of Object.entries(rqFiles)) writeFileSync(join(RQ_ASSET_DIR, name), text);

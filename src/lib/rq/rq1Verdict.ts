@@ -107,7 +107,7 @@ function metricFindings(metric: SweepMetric, rows: readonly SweepRow[], posterLa
   sentences.push(
     optimum === baseline
       ? `The best weight is w_d = 0: contrastive-only (mean ${score(optimum.mean)}).`
-      : `The best weight is w_d = ${optimum.lambda} (mean ${score(optimum.mean)}${optimumVsBaseline ? `, ${points(optimumVsBaseline.mean)} over contrastive-only` : ""}${optimum === poster ? ", the poster's choice" : ""}).`
+      : `The best weight is w_d = ${optimum.lambda} (mean ${score(optimum.mean)}${optimumVsBaseline ? `, ${points(optimumVsBaseline.mean)} over contrastive-only${optimumVsBaseline.low === null ? "" : `, 95% interval ${points(optimumVsBaseline.low)} to ${points(optimumVsBaseline.high!)}`}` : ""}${optimum === poster ? ", the poster's choice" : ""}).`
   );
   if (seedSd !== null && posterVsBaseline) {
     sentences.push(

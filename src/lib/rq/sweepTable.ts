@@ -1,5 +1,6 @@
 import {aggregateScores, LAB_GROUPS} from "../eval/labGroups.js";
 import {SUITES} from "../eval/suites.js";
+import type {EvalRecord} from "../results/evalResults.js";
 import type {RunResult} from "./runBundle.js";
 
 /** A score a sweep is read on: one of our group means, or one suite's main_metric. */
@@ -27,6 +28,21 @@ export interface SweepRow {
   readonly scores: Readonly<Record<string, number>>;
 }
 
+/** One evaluation's lines (a run's or a teacher's) as scores: each suite's `metric`, and with main_metric the group means too. */
+export function scoreLines(lines: readonly EvalRecord[], metric = "main_metric"): {scores: Record<string, number>; problem: string | null} {
+  const scores: Record<string, number> = {};
+  for (const line of lines) {
+    const v = line.metrics[metric];
+    if (typeof v === "number" && Number.isFinite(v)) scores[line.key] = v;
+  }
+  if (metric !== "main_metric") return {scores, problem: null};
+  try {
+    return {scores: {...scores, ...aggregateScores(lines)}, problem: null};
+  } catch (e) {
+    return {scores, problem: `no group means (${(e as Error).message})`};
+  }
+}
+
 /**
  * The runs as rows, scored on each suite's `metric` (default main_metric). Group means (of
  * main_metric only) come from the evaluation library's aggregateScores, which refuses a run
@@ -35,18 +51,8 @@ export interface SweepRow {
 export function sweepRows(runs: readonly RunResult[], {metric = "main_metric"}: {metric?: string} = {}): {rows: SweepRow[]; problems: string[]} {
   const problems: string[] = [];
   const rows = runs.map((run): SweepRow => {
-    const scores: Record<string, number> = {};
-    for (const line of run.lines) {
-      const v = line.metrics[metric];
-      if (typeof v === "number" && Number.isFinite(v)) scores[line.key] = v;
-    }
-    if (metric === "main_metric") {
-      try {
-        Object.assign(scores, aggregateScores(run.lines));
-      } catch (e) {
-        problems.push(`${run.source}: no group means (${(e as Error).message})`);
-      }
-    }
+    const {scores, problem} = scoreLines(run.lines, metric);
+    if (problem) problems.push(`${run.source}: ${problem}`);
     const {student, contrastiveWeight, distillWeight, seed, ...rest} = run.settings;
     const recipe = Object.entries(rest).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${k}=${v}`).join(" ");
     return {name: run.name, student, contrastiveWeight, distillWeight, seed, recipe, scores};

@@ -1,5 +1,6 @@
 import {describe, expect, it} from "vitest";
 import {bundleRuns, parseSweepManifest} from "../../../src/lib/rq/runBundle.js";
+import {rqAssets} from "../../../src/lib/rq/rqAssets.js";
 import {runExport} from "./fixtures.js";
 
 const files = (entries: Record<string, unknown>) => (path: string) => {
@@ -60,5 +61,29 @@ describe("parseSweepManifest", () => {
     expect(() => parseSweepManifest({runs: [{file: "/x.json"}]}, "m")).toThrow(/must stay inside/);
     expect(() => parseSweepManifest({runs: [{file: "x.json", name: 3}]}, "m")).toThrow(/runs\[0\]\.name must be a string/);
     expect(() => parseSweepManifest({}, "m")).toThrow(/m: expected \{"runs"/);
+  });
+});
+
+describe("rqAssets", () => {
+  it("gathers the poster's tables, both sweeps, the teachers' evaluations and the benchmark, inventing nothing", () => {
+    const run = runExport("r", {seed: 1}, () => 0.5);
+    const repo: Record<string, unknown> = {
+      "data/paper/dmclip_rq1.csv": "model,contrastive_weight,distill_weight,a\n",
+      "data/paper/dmclip_rq2.csv": "claim,value,unit,compared_to,note\n",
+      "data/runs/rq1/index.json": {runs: [{file: "a/run.json"}]},
+      "data/runs/rq1/a/run.json": run,
+      "data/teachers/teacher-a.eval.jsonl": '{"key": "x", "metrics": {"main_metric": 1}}\n'
+    };
+    const assets = rqAssets({read: files(repo), list: (dir) => (dir === "data/teachers" ? ["teacher-a.ckpt", "teacher-a.eval.jsonl"] : [])});
+    expect(Object.keys(assets).sort()).toEqual([".gitignore", "dmclip_rq1.csv", "dmclip_rq2.csv", "latency.json", "rq1-runs.json", "rq2-runs.json", "teachers.json"]);
+    expect(JSON.parse(assets["rq1-runs.json"]).runs.map((r: {source: string}) => r.source)).toEqual(["data/runs/rq1/a/run.json"]);
+    expect(JSON.parse(assets["rq2-runs.json"])).toEqual({manifest: null, runs: [], problems: []});
+    expect(JSON.parse(assets["teachers.json"]).teachers).toEqual([{name: "teacher-a", source: "data/teachers/teacher-a.eval.jsonl", text: repo["data/teachers/teacher-a.eval.jsonl"]}]);
+    expect(JSON.parse(assets["latency.json"])).toEqual({source: null, bench: null});
+    expect(assets[".gitignore"]).toBe("*\n");
+  });
+
+  it("fails naming a missing poster table", () => {
+    expect(() => rqAssets({read: () => null, list: () => []})).toThrow(/data\/paper\/dmclip_rq1\.csv is missing/);
   });
 });

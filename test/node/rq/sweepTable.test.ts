@@ -1,6 +1,7 @@
 import {describe, expect, it} from "vitest";
 import {SUITES} from "../../../src/lib/eval/suites.js";
 import {SWEEP_METRICS, sweepRows} from "../../../src/lib/rq/sweepTable.js";
+import {teacherScores} from "../../../src/lib/rq/teacherScores.js";
 import {runResult} from "./fixtures.js";
 
 describe("sweepRows", () => {
@@ -37,5 +38,19 @@ describe("sweepRows", () => {
     expect(rows[0].scores.average).toBeUndefined();
     expect(rows[0].scores["classification/digits"]).toBe(0.5);
     expect(problems).toEqual([expect.stringMatching(/data\/runs\/test\/r\.json: no group means \(aggregateScores: results lack main_metric for retrieval\/scenes\)/)]);
+  });
+});
+
+describe("teacherScores", () => {
+  it("scores a teacher's eval_results.jsonl like a run, and reports a broken one", () => {
+    const lines = runResult("t", {}, (k) => (k.startsWith("shift/") ? 0.5 : 0.7)).lines.map((l) => JSON.stringify(l)).join("\n");
+    const {teachers, problems} = teacherScores([
+      {name: "teacher-a", source: "data/teachers/teacher-a.eval.jsonl", text: lines},
+      {name: "teacher-b", source: "data/teachers/teacher-b.eval.jsonl", text: '{"key": 3, "metrics": {}}'}
+    ]);
+    expect(teachers.map((t) => t.name)).toEqual(["teacher-a"]);
+    expect(teachers[0].scores.shift).toBeCloseTo(0.5, 12);
+    expect(teachers[0].scores.average).toBeCloseTo((7 * 0.7 + 5 * 0.5) / 12, 12);
+    expect(problems).toEqual([expect.stringMatching(/^data\/teachers\/teacher-b\.eval\.jsonl, line 1, field "key"/)]);
   });
 });

@@ -1,0 +1,63 @@
+import * as Plot from "@observablehq/plot";
+import {html} from "htl";
+import type {LatencyPoint} from "../lib/rq/latencyStudy.js";
+import type {LatencySummary} from "../lib/rq/latencySummary.js";
+
+const NAMES = {vim: "Vim (Mamba)", vit: "ViT"} as const;
+
+/**
+ * Latency against tokens on log–log axes: measured medians (dots and lines, one per encoder
+ * and batch), each fitted power law over its range (dashed) and the crossovers (vertical rules).
+ */
+export function latencyChart(points: readonly LatencyPoint[], summaries: readonly LatencySummary[], width: number): SVGSVGElement | HTMLElement {
+  const measured = points
+    .filter((p) => p.status === "measured")
+    .map((p) => ({encoder: NAMES[p.encoder], batch: `batch ${p.batch}`, series: `${NAMES[p.encoder]}, batch ${p.batch}`, tokens: p.tokens, ms: p.medianMs!, size: `${p.imageSize}×${p.imageSize}`}));
+  const fits = summaries.flatMap((s) =>
+    (["vim", "vit"] as const).flatMap((name) => {
+      const f = s.upperFits[name];
+      if (!f) return [];
+      return [f.xMin, f.xMax].map((x) => ({series: `${NAMES[name]}, batch ${s.batch}`, encoder: NAMES[name], tokens: x, ms: f.coefficient * x ** f.exponent, label: `∝ n^${f.exponent.toFixed(2)}`}));
+    })
+  );
+  const crossings = summaries
+    .flatMap((s) => s.crossings.map((c) => ({tokens: c.x, label: `batch ${s.batch}: crossover ≈ ${Math.round(c.x).toLocaleString("en-US")} tokens`})))
+    .map((c, i) => ({...c, line: i}));
+  return Plot.plot({
+    width,
+    height: 380,
+    marginRight: 60,
+    x: {type: "log", label: "tokens (patches + class token) →", grid: true},
+    y: {type: "log", label: "↑ forward pass, median ms", grid: true},
+    color: {legend: true, domain: [NAMES.vim, NAMES.vit]},
+    symbol: {legend: summaries.length > 1, domain: summaries.map((s) => `batch ${s.batch}`)},
+    marks: [
+      Plot.ruleX(crossings, {x: "tokens", stroke: "var(--theme-foreground-muted)", strokeDasharray: "2,3"}),
+      // One label line per crossover, stacked, so nearby crossovers stay legible.
+      ...crossings.map((c) => Plot.text([c], {x: "tokens", text: "label", frameAnchor: "top", dy: 4 + 13 * c.line, dx: 4, textAnchor: "start", fontSize: 10, lineAnchor: "top"})),
+      Plot.line(fits, {x: "tokens", y: "ms", z: "series", stroke: "encoder", strokeDasharray: "5,4", strokeOpacity: 0.7}),
+      Plot.text(fits.filter((_, i) => i % 2 === 1), {x: "tokens", y: "ms", text: "label", fill: "encoder", dx: 6, textAnchor: "start", fontSize: 10}),
+      Plot.line(measured, {x: "tokens", y: "ms", z: "series", stroke: "encoder", strokeOpacity: 0.5}),
+      Plot.dot(measured, {x: "tokens", y: "ms", stroke: "encoder", symbol: "batch", r: 4, tip: true, channels: {size: "size", batch: "batch"}})
+    ]
+  });
+}
+
+const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(bytes < 10 * 2 ** 20 ? 1 : 0)}`;
+
+/** Every point of a study, measured or skipped with its reason. */
+export function latencyTable(points: readonly LatencyPoint[]): HTMLElement {
+  return html`<table class="rq-latency" style="max-width:none">
+    <thead><tr><th>backend</th><th style="text-align:right">batch</th><th style="text-align:right">image</th><th style="text-align:right">tokens</th><th>encoder</th>
+      <th style="text-align:right">parameters</th><th style="text-align:right">est. peak MiB</th><th style="text-align:right">median ms</th><th>passes (ms) or reason skipped</th></tr></thead>
+    <tbody>${points.map(
+      (p) => html`<tr data-encoder=${p.encoder} data-batch=${p.batch} data-size=${p.imageSize} data-status=${p.status} data-median=${p.medianMs ?? ""}>
+        <td>${p.backend}</td><td style="text-align:right">${p.batch}</td><td style="text-align:right">${p.imageSize}²</td>
+        <td style="text-align:right">${p.tokens.toLocaleString("en-US")}</td><td>${NAMES[p.encoder]}</td>
+        <td style="text-align:right">${p.parameters.toLocaleString("en-US")}</td><td style="text-align:right">${mib(p.estimatedPeakBytes)}</td>
+        <td style="text-align:right">${p.medianMs === null ? "" : p.medianMs.toFixed(1)}</td>
+        <td>${p.status === "measured" ? p.timesMs.map((t) => t.toFixed(0)).join(", ") : html`<em>${p.reason}</em>`}</td>
+      </tr>`
+    )}</tbody>
+  </table>`;
+}

@@ -1,0 +1,116 @@
+import {existsSync, readFileSync} from "node:fs";
+import type {Browser, Page} from "playwright-core";
+import {afterAll, beforeAll, describe, expect, it} from "vitest";
+import {SWEEP_METRICS} from "../../src/lib/rq/sweepTable.js";
+import {runExport, sweep} from "../node/rq/fixtures.js";
+import {launchChromium, serveStatic, type StaticServer} from "./harness.js";
+import {DIST, requireBuiltSite, settledCellErrors} from "./site.js";
+
+let browser: Browser;
+let server: StaticServer;
+
+beforeAll(async () => {
+  requireBuiltSite();
+  server = await serveStatic(DIST);
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** Opens the RQ1 page, optionally serving other contents for its bundled assets (name → JSON). */
+async function open(assets: Record<string, unknown> = {}): Promise<{page: Page; errors: string[]}> {
+  const page = await browser.newPage();
+  const errors: string[] = [];
+  page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
+  page.on("pageerror", (e) => errors.push(String(e)));
+  for (const [name, body] of Object.entries(assets)) {
+    await page.route(`**/_file/assets/rq/${name}.*.json`, (route) => route.fulfill({contentType: "application/json", body: JSON.stringify(body)}));
+  }
+  await page.goto(`${server.url}/notebooks/rq1`);
+  await page.waitForSelector("main h1");
+  expect(await settledCellErrors(page)).toEqual([]);
+  return {page, errors};
+}
+
+const bundle = (score: (lambda: number, seed: number) => number) => ({
+  manifest: "data/runs/rq1/index.json",
+  runs: sweep([0, 0.25, 0.5, 0.75, 1], [1, 2, 3], score).map((r) => ({...r, source: r.source.replace("test", "rq1")})),
+  problems: []
+});
+
+describe("the RQ1 page", () => {
+  it("shows the poster's table with the best of each column in bold, its charts, and the ≈10% check", async () => {
+    const {page, errors} = await open();
+    const csv = readFileSync("data/paper/dmclip_rq1.csv", "utf8").trim().split("\n").map((l) => l.split(","));
+    const columns = csv[0].slice(3);
+    const maxima = columns.map((_, j) => Math.max(...csv.slice(1).map((row) => Number(row[3 + j]))));
+    const best = await page.$$eval(".rq-best", (els) => els.map((e) => ({metric: (e as HTMLElement).dataset.metric, value: Number(e.textContent)})));
+    expect(best.map((b) => b.metric).sort()).toEqual([...columns].sort());
+    for (const b of best) expect(b.value).toBe(maxima[columns.indexOf(b.metric!)]);
+    expect(await page.$$eval("form table tbody tr, .observablehq table tbody tr", (trs) => trs.length)).toBeGreaterThanOrEqual(4);
+    // One chart per column: the four weightings, and a ring on the best.
+    const circles = await page.$$eval(".rq-poster-chart figure", (figs) => figs.map((f) => [(f as HTMLElement).dataset.metric, f.querySelectorAll("circle").length]));
+    expect(circles).toEqual(columns.map((c) => [c, 5]));
+    expect(await page.$$eval(".rq-gain-chart svg rect", (r) => r.length)).toBeGreaterThanOrEqual(columns.length);
+    const claim = await page.textContent(".rq-claim");
+    expect(claim).toContain("from −6.8% (Flickr30k I→T) to +9.9% (IN-val)");
+    expect(await page.textContent(".rq-peaks")).toMatch(/^4 of the 7 metrics peak at the poster's chosen weighting/);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it("shows the committed sweep, or says honestly that there is none", async () => {
+    const {page} = await open();
+    const manifest = "data/runs/rq1/index.json";
+    if (existsSync(manifest)) {
+      const listed = (JSON.parse(readFileSync(manifest, "utf8")) as {runs: unknown[]}).runs.length;
+      expect(await page.textContent(".rq-runs-summary")).toMatch(new RegExp(`^${listed} runs from`));
+      expect(await page.$$eval(".rq-sweep-chart", (c) => c.length)).toBeGreaterThan(0);
+    } else {
+      expect(await page.textContent(".rq-no-runs")).toContain("No runs committed yet.");
+      expect(await page.$$(".rq-verdict")).toHaveLength(0);
+      expect(await page.$$(".rq-sweep-chart")).toHaveLength(0);
+    }
+    await page.close();
+  });
+
+  it("says contrastive-only wins when the runs say so", async () => {
+    const {page, errors} = await open({"rq1-runs": bundle((l, s) => 0.45 - 0.06 * l + 0.01 * (s - 2))});
+    expect(await page.getAttribute(".rq-verdict", "data-outcome")).toBe("reversed");
+    expect(await page.textContent(".rq-headline")).toBe("RQ1 does not replicate on Average: contrastive-only beats distillation (w_d = 0.75) beyond seed noise.");
+    expect(await page.textContent(".rq-verdict")).toContain("The best weight is w_d = 0: contrastive-only (mean 45.0).");
+    expect(await page.textContent(".rq-runs-summary")).toBe("15 runs from data/runs/rq1/index.json: w_d ∈ {0, 0.25, 0.5, 0.75, 1}, seeds 1, 2, 3.");
+    const outcomes = await page.$$eval("table.rq-findings tbody tr", (trs) => trs.map((tr) => (tr as HTMLElement).dataset.outcome));
+    expect(outcomes).toEqual(SWEEP_METRICS.map(() => "reversed"));
+    // One chart per score: 15 seeds' dots, 5 means, 5 interval bars each.
+    const charts = await page.$$(".rq-sweep-chart");
+    expect(charts).toHaveLength(SWEEP_METRICS.length);
+    expect(await charts[0].$$eval("circle", (c) => c.length)).toBe(15 + 5);
+    expect(await page.textContent(".rq-teacher-note")).toContain("left out");
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it("says the direction replicates when distillation wins, and draws the teachers' line", async () => {
+    const teacher = runExport("teacher", {}, () => 0.8).evaluations[0].lines.map((l) => JSON.stringify(l)).join("\n");
+    const {page, errors} = await open({
+      "rq1-runs": bundle((l, s) => 0.4 + 0.05 * Math.sin((Math.PI / 1.5) * l) + 0.01 * (s - 2)),
+      teachers: {teachers: [{name: "teacher-a", source: "data/teachers/teacher-a.eval.jsonl", text: teacher}]}
+    });
+    expect(await page.getAttribute(".rq-verdict", "data-outcome")).toBe("replicates");
+    expect(await page.textContent(".rq-headline")).toBe("RQ1 replicates on Average: distillation (w_d = 0.75) beats contrastive-only beyond seed noise.");
+    expect(await page.$$eval(".rq-sweep-chart text", (t) => t.filter((e) => e.textContent === "teacher-a").length)).toBe(SWEEP_METRICS.length);
+    expect(await page.textContent(".rq-teacher-note")).toContain("data/teachers/teacher-a.eval.jsonl");
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it("lists damaged runs instead of drawing them", async () => {
+    const {page} = await open({"rq1-runs": {manifest: "data/runs/rq1/index.json", runs: [], problems: ["data/runs/rq1/x.json, listed in data/runs/rq1/index.json, does not exist"]}});
+    expect(await page.textContent(".rq-no-runs")).toContain("lists no run that could be read");
+    expect(await page.textContent(".rq-problems")).toContain("x.json, listed in data/runs/rq1/index.json, does not exist");
+    await page.close();
+  });
+});

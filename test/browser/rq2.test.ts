@@ -1,0 +1,71 @@
+import {existsSync} from "node:fs";
+import type {Browser, Page} from "playwright-core";
+import {afterAll, beforeAll, describe, expect, it} from "vitest";
+import {QUICK_PLAN} from "../../src/lib/rq/latencyStudy.js";
+import {launchChromium, openPage, serveStatic, type PageLog, type StaticServer} from "./harness.js";
+import {DIST, requireBuiltSite, settledCellErrors} from "./site.js";
+
+let browser: Browser;
+let server: StaticServer;
+let page: Page;
+let log: PageLog;
+
+beforeAll(async () => {
+  requireBuiltSite();
+  server = await serveStatic(DIST);
+  browser = await launchChromium();
+  ({page, log} = await openPage(browser, `${server.url}/notebooks/rq2`));
+  await page.waitForSelector("main h1");
+  expect(await settledCellErrors(page)).toEqual([]);
+  // The page's quick latency study runs as it loads, point by point.
+  await page.waitForSelector('.rq-study-status[data-done="true"]', {timeout: 180_000});
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+describe("the RQ2 page", () => {
+  it("shows the poster's claims and its 0.504 ratio", async () => {
+    const text = (await page.textContent("main"))!;
+    for (const claim of ["image_encoder_latency_reduction", "performance_drop", "svhn_accuracy_gain", "eurosat_acc5_gain"]) expect(text).toContain(claim);
+    expect(text).toContain("ratio of 0.504");
+  });
+
+  it("times both students at every quick size on wasm, and summarises what it measured", async () => {
+    const rows = await page.$$eval(".rq-latency", (tables) =>
+      [...tables[0].querySelectorAll("tbody tr")].map((tr) => {
+        const d = (tr as HTMLElement).dataset;
+        return {encoder: d.encoder, size: Number(d.size), status: d.status, median: Number(d.median), backend: tr.children[0].textContent};
+      })
+    );
+    expect(rows).toHaveLength(QUICK_PLAN.sizes.length * 2);
+    for (const r of rows) {
+      expect(r.status).toBe("measured");
+      expect(r.backend).toBe("wasm");
+      expect(r.median).toBeGreaterThan(0);
+    }
+    // The ratio stated in words is the table's Vim/ViT at the largest size.
+    const at = (encoder: string) => rows.find((r) => r.encoder === encoder && r.size === 256)!.median;
+    const summary = (await page.textContent(".rq-live-summary"))!;
+    expect(summary).toContain(`a ratio of ${(at("vim") / at("vit")).toFixed(3)}, against the poster's 0.504`);
+    expect(summary).toMatch(/latency grows for Vim as tokens\^\d\.\d\d/);
+    expect(await page.$$eval("main svg", (s) => s.length)).toBeGreaterThanOrEqual(1);
+  });
+
+  it("shows the recorded benchmark and the accuracy section from the committed data, or says what is missing", async () => {
+    if (existsSync("data/bench/latency.json")) {
+      expect(await page.$$(".rq-bench h3")).not.toHaveLength(0);
+      expect(await page.textContent(".rq-bench")).toMatch(/a ratio of \d\.\d{3}/);
+    } else {
+      expect(await page.textContent(".rq-bench-missing")).toContain("No benchmark is recorded yet");
+    }
+    if (existsSync("data/runs/rq2/index.json")) expect(await page.$$("table.rq-students tbody tr")).not.toHaveLength(0);
+    else expect(await page.textContent(".rq-no-runs")).toContain("No runs committed yet.");
+  });
+
+  it("logged no error and asked no other host", () => {
+    expect(log.errors).toEqual([]);
+    expect(log.foreignRequests).toEqual([]);
+  });
+});
