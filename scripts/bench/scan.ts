@@ -6,6 +6,7 @@ import {mkdirSync, writeFileSync} from "node:fs";
 import os from "node:os";
 import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-wasm";
+import {scanBackward, scanForward, type ScanArrays} from "../../src/lib/mamba/kernels/scanSimd.js";
 import {timeScan, type ScanTiming, type ScanTimingCase, type TimingOptions} from "../../src/lib/mamba/scanTiming.js";
 import {installSpeedFixes} from "../../src/lib/runtime/speedFixes.js";
 import {bundleEntry, launchChromium, openPage, serveStatic} from "../../test/browser/harness.js";
@@ -115,6 +116,38 @@ async function benchChromium(rows: Row[], skipped: Skip[]): Promise<string> {
 }
 
 // The fastest run is the headline: on this shared machine other jobs only ever add time.
+/**
+ * The WebAssembly kernel alone (scanSimd.ts, no tfjs around it), forward + backward, in CPU time:
+ * how its cost per token scales with L, apart from the engine and from the other jobs' waiting.
+ */
+function kernelOnly() {
+  const out: {channels: number; length: number; cpuMs: number; usPerToken: number}[] = [];
+  const random = (n: number) => Float32Array.from({length: n}, () => Math.random() - 0.5);
+  for (const channels of CHANNELS) {
+    for (const length of LENGTHS) {
+      const dims = {batch: BATCH, length, channels, state: STATE};
+      const tokens = BATCH * length * channels;
+      const x: ScanArrays = {
+        u: random(tokens), delta: random(tokens), z: random(tokens),
+        A: Float32Array.from({length: channels * STATE}, (_, i) => -1 - (i % STATE)),
+        B: random(BATCH * length * STATE), C: random(BATCH * length * STATE), D: random(channels), deltaBias: random(channels)
+      };
+      const dy = random(tokens);
+      const runs: number[] = [];
+      for (let i = 0; i < 4; i++) {
+        const start = cpuClock();
+        scanForward(x, dims, true);
+        scanBackward(x, dy, dims, true);
+        if (i > 0) runs.push(cpuClock() - start);
+      }
+      const cpuMs = Math.min(...runs);
+      out.push({channels, length, cpuMs: Number(cpuMs.toFixed(2)), usPerToken: Number(((cpuMs / (BATCH * length)) * 1000).toFixed(3))});
+      console.log(`kernel only D${channels} L${length}: ${cpuMs.toFixed(1)} ms CPU`);
+    }
+  }
+  return out;
+}
+
 const perToken = (r: Row) => (r.minMs / (r.batch * r.length)) * 1000;
 
 function find(rows: Row[], environment: Environment, backend: string, channels: number, length: number, impl: string, mode: string): Row | undefined {
@@ -166,6 +199,7 @@ async function main(): Promise<void> {
   const loadAverageStart = os.loadavg();
   const rows: Row[] = [];
   const skipped: Skip[] = [];
+  const kernel = kernelOnly();
   await benchNode(rows, skipped);
   const userAgent = withBrowser ? await benchChromium(rows, skipped) : null;
   const target = find(rows, "node", "wasm", 64, 64, "fused", "forward+backward");
@@ -197,6 +231,10 @@ async function main(): Promise<void> {
       pytorchReferenceLoopMs: "~23-25 (the lead's measurement on the same 2 cores)"
     },
     perTokenSpread: perTokenSpread(rows),
+    kernelOnly: {
+      what: "the WebAssembly SIMD kernel alone, forward + backward, fastest of 3 runs in CPU time (Node)",
+      cells: kernel
+    },
     results: rows,
     skipped
   };
@@ -208,6 +246,10 @@ async function main(): Promise<void> {
     console.log(`target cell (Node wasm fused fwd+bwd, B16 L64 D64 N16): ${t.join(", ")}; goal ≤ 25 ms`);
   }
   for (const s of result.perTokenSpread) console.log(`per-token spread L256–4096, ${s.environment} ${s.backend} D${s.channels}: ${(s.spread * 100).toFixed(0)}%`);
+  for (const channels of CHANNELS) {
+    const cells = kernel.filter((k) => k.channels === channels && k.length >= 256).map((k) => k.usPerToken);
+    console.log(`kernel only, CPU µs/token L256–4096, D${channels}: ${cells.join(", ")} (spread ${((Math.max(...cells) / Math.min(...cells) - 1) * 100).toFixed(0)}%)`);
+  }
   console.log(`wrote ${OUT}`);
 }
 
