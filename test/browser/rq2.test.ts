@@ -2,6 +2,8 @@ import {existsSync} from "node:fs";
 import type {Browser, Page} from "playwright-core";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 import {QUICK_PLAN} from "../../src/lib/rq/latencyStudy.js";
+import {SWEEP_METRICS} from "../../src/lib/rq/sweepTable.js";
+import {runResult} from "../node/rq/fixtures.js";
 import {launchChromium, openPage, serveStatic, type PageLog, type StaticServer} from "./harness.js";
 import {DIST, requireBuiltSite, settledCellErrors} from "./site.js";
 
@@ -67,5 +69,31 @@ describe("the RQ2 page", () => {
   it("logged no error and asked no other host", () => {
     expect(log.errors).toEqual([]);
     expect(log.foreignRequests).toEqual([]);
+  });
+});
+
+describe("the RQ2 page's accuracy section", () => {
+  it("compares the two students per score and sets the poster's claims beside ours", async () => {
+    // Vim 5 points ahead on the digit strip, 2 behind elsewhere, on every seed.
+    const settings = {contrastiveWeight: 0.25, distillWeight: 0.75};
+    const runs = [1, 2, 3].flatMap((seed) => [
+      runResult(`vim-${seed}`, {...settings, student: "vim", seed}, (k) => 0.4 + 0.01 * seed + (k === "specialised/digit_strip" ? 0.05 : -0.02)),
+      runResult(`vit-${seed}`, {...settings, student: "vit", seed}, () => 0.4 + 0.01 * seed)
+    ]);
+    const other = await browser.newPage();
+    await other.route("**/_file/assets/rq/rq2-runs.*.json", (route) =>
+      route.fulfill({contentType: "application/json", body: JSON.stringify({manifest: "data/runs/rq2/index.json", runs, problems: []})})
+    );
+    await other.goto(`${server.url}/notebooks/rq2`);
+    await other.waitForSelector("table.rq-students");
+    const rows = await other.$$eval("table.rq-students tbody tr", (trs) => trs.map((tr) => [(tr as HTMLElement).dataset.metric, tr.children[3].textContent]));
+    expect(rows.map((r) => r[0])).toEqual(SWEEP_METRICS.map((m) => m.key));
+    expect(Object.fromEntries(rows)["specialised/digit_strip"]).toBe("+5.0");
+    expect(Object.fromEntries(rows)["classification/digits"]).toBe("−2.0");
+    const claims = await other.$$eval("table.rq-claims tbody tr", (trs) => trs.map((tr) => [...tr.children].map((td) => td.textContent)));
+    expect(claims.map((c) => c[0])).toEqual(["performance_drop", "svhn_accuracy_gain", "eurosat_acc5_gain", "eurosat_acc5_gain"]);
+    expect(claims[1]).toEqual(["svhn_accuracy_gain", "+6.6%", "Digit strip (main_metric)", "+5.0", expect.stringMatching(/^\+11\.\d%$/)]);
+    await other.waitForSelector('.rq-study-status[data-done="true"]', {timeout: 180_000});
+    await other.close();
   });
 });

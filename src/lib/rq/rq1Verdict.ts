@@ -149,7 +149,7 @@ export function rq1Verdict(rows: readonly SweepRow[], {metrics = SWEEP_METRICS, 
     reversed: `RQ1 does not replicate on ${lead.metric.label}: contrastive-only beats distillation (w_d = ${posterLambda}) beyond seed noise.`,
     "weak-reversed": `On ${lead.metric.label}, contrastive-only is ahead of distillation (w_d = ${posterLambda}), but within seed noise.`,
     tie: `On ${lead.metric.label}, distillation (w_d = ${posterLambda}) and contrastive-only tie.`,
-    untestable: `RQ1 cannot be judged on ${lead.metric.label} yet: ${lead.sentences[0]}`
+    untestable: `RQ1 cannot be judged yet: ${lead.sentences[0]}`
   }[lead.outcome];
   const count = (o: Outcome[]) => findings.filter((f) => o.includes(f.outcome)).length;
   const testable = findings.filter((f) => f.outcome !== "untestable").length;
