@@ -38,7 +38,7 @@ describe.each(["webgpu", "webgl", "wasm"])("Mamba core in Chromium on %s", (back
     expect(result, `backend ${backend} unavailable`).not.toBeNull();
     const {fused, scans, encoder, leaked} = result as CheckAll;
     expect(fused).toBe(true);
-    expect(scans.length).toBe(7);
+    expect(scans.length).toBe(8);
     for (const [i, errors] of scans.entries()) {
       expect(Object.keys(errors)).toContain("y");
       for (const [name, err] of Object.entries(errors)) expect(err, `case ${i} ${name}`).toBeLessThanOrEqual(1e-4);

@@ -21,7 +21,10 @@ export interface ScanCase {
 
 const full = {withD: true, withZ: true, withBias: true, deltaSoftplus: true};
 
-/** Length 1, odd channel counts, state 1 and 16, each optional input absent once, softplus off once. */
+/**
+ * Length 1, odd channel counts, state 1 and 16, each optional input absent once, softplus off
+ * once, and a length past the SIMD kernel's 64-position backward chunk (two chunks, one partial).
+ */
 export const SCAN_CASES: ScanCase[] = [
   {batch: 2, length: 1, channels: 3, state: 1, ...full},
   {batch: 2, length: 7, channels: 5, state: 16, ...full},
@@ -29,7 +32,8 @@ export const SCAN_CASES: ScanCase[] = [
   {batch: 3, length: 5, channels: 9, state: 16, ...full, withD: false},
   {batch: 2, length: 6, channels: 4, state: 3, ...full, withZ: false},
   {batch: 1, length: 9, channels: 7, state: 16, ...full, withBias: false},
-  {batch: 2, length: 4, channels: 6, state: 2, withD: false, withZ: false, withBias: false, deltaSoftplus: false}
+  {batch: 2, length: 4, channels: 6, state: 2, withD: false, withZ: false, withBias: false, deltaSoftplus: false},
+  {batch: 2, length: 100, channels: 6, state: 16, ...full}
 ];
 
 export const SCAN_INPUT_NAMES = ["u", "delta", "A", "B", "C", "D", "z", "deltaBias"] as const;

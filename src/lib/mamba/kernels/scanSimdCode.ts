@@ -81,7 +81,8 @@ class SimdMath {
 export const FORWARD_PARAMS = ["L", "rowBytes", "N", "u", "delta", "z", "B", "C", "At", "D", "deltaBias", "y", "h", "softplus", "gate"] as const;
 export const BACKWARD_PARAMS = [
   "L", "rowBytes", "N", "u", "delta", "z", "B", "C", "At", "D", "deltaBias", "dy",
-  "du", "ddelta", "dz", "dB4", "dC4", "dAt", "dD", "ddeltaBias", "hs", "es", "dts", "ys", "g", "softplus", "gate"
+  "du", "ddelta", "dz", "dB4", "dC4", "dAt", "dD", "ddeltaBias",
+  "T", "chunks", "checkpoints", "hs", "es", "dts", "ys", "adjoint", "softplus", "gate"
 ] as const;
 export type ForwardParam = (typeof FORWARD_PARAMS)[number];
 export type BackwardParam = (typeof BACKWARD_PARAMS)[number];
@@ -202,10 +203,16 @@ function forwardFunction() {
 }
 
 /**
- * backward, per channel group: (1) rerun the forward, keeping h_l, exp(Δ_l A) and Δ_l for the
- * whole sequence in scratch (L·N vectors: recomputation instead of storing B·L·D·N states);
- * (2) walk back with the adjoint g_l = ∂loss/∂h_l = ḡ_l C_l + exp(Δ_{l+1} A) g_{l+1}, where
- * ḡ_l = dy_l · silu(z_l), collecting every input's gradient on the way.
+ * backward, in two sweeps that keep the working set in cache for any length:
+ * (1) forward per channel group over the whole sequence, keeping Δ_l, exp(Δ_l A), the output
+ *     before the gate, and the state at every chunk start (T positions per chunk) — the states
+ *     themselves are recomputed rather than stored ([B, L, D, N] would not fit in cache);
+ * (2) chunks from last to first, every channel group within a chunk: rebuild the chunk's h_l
+ *     from its checkpoint (no exp: the decays are kept), then walk back with the adjoint
+ *     g_l = ∂loss/∂h_l = ḡ_l C_l + exp(Δ_{l+1} A) g_{l+1}, ḡ_l = dy_l · silu(z_l), collecting every
+ *     input's gradient. A chunk's rows and per-position sums (dB4, dC4) stay in cache across groups.
+ * Layouts: es [G, L, N] and dts, ys [G, L] vectors, G = Dp/4 channel groups; checkpoints
+ * [G, chunks, N]; adjoint [G, N]; hs [T + 1, N] (row 0: the state before the chunk).
  */
 function backwardFunction() {
   const c = new ScanCode("backward", BACKWARD_PARAMS);
@@ -213,39 +220,72 @@ function backwardFunction() {
   const {fn, math} = c;
   const {g, n16, row, bc, aAddr, nb, N16, N4} = c.i32Locals;
   const {dv, bias, dt, uu, dtu, acc, e} = c.v128Locals;
-  const [l, hRow, eRow, l16] = Array.from({length: 4}, () => fn.local("i32"));
+  const [l, ci, c0, c1, eRow, gl16, hPrev, groupLN, groupCN, adj] = Array.from({length: 10}, () => fn.local("i32"));
   const v = () => fn.local("v128");
   const [zz, s, dyv, dyg, gn, geh, gB, ddtA, dDacc, dBiasAcc, ddt] = Array.from({length: 11}, v);
   const hs = (offset: Code) => at(p("hs"), offset);
+  const copyStates = (to: Code, from: Code) =>
+    forUp(n16, i32.const(0), get(N16), i32.const(16), [f32x4.store(at(to, get(n16)), f32x4.load(at(from, get(n16))))]);
+  // Per-group bases: es and checkpoints by group, dts and ys by group, adjoint by group.
+  const groupBases: Code[] = [
+    set(groupLN, i32.mul(get(g), i32.mul(p("L"), p("N")))),
+    set(groupCN, i32.add(p("checkpoints"), i32.mul(get(g), i32.mul(p("chunks"), p("N"))))),
+    set(adj, i32.add(p("adjoint"), i32.mul(get(g), p("N"))))
+  ];
+  const chunkBounds: Code[] = [set(c0, i32.mul(get(ci), p("T"))), set(c1, i32.minS(i32.add(get(c0), p("T")), p("L")))];
+  // Addresses of position l in group g.
+  const position: Code[] = [
+    set(row, i32.add(i32.mul(get(l), p("rowBytes")), get(g))),
+    set(bc, i32.mul(get(l), get(N4))),
+    set(eRow, i32.add(get(groupLN), i32.mul(get(l), get(N16)))),
+    set(gl16, i32.add(i32.mul(get(g), p("L")), i32.mul(get(l), i32.const(16))))
+  ];
 
-  // h_l lives one row after h_{l-1}; row 0 of hs is the zero initial state.
-  const recompute: Code[] = [
-    c.zeroStates(p("hs")),
+  const sweepForward: Code = forUp(g, i32.const(0), p("rowBytes"), i32.const(16), [
     ...c.startGroup(),
-    set(eRow, i32.const(0)),
-    forUp(l16, i32.const(0), i32.mul(p("L"), i32.const(16)), i32.const(16), [
-      ...c.step(
-        (n) => hs(i32.add(get(eRow), n)),
-        (n) => hs(i32.add(i32.add(get(eRow), get(N16)), n)),
-        (n) => at(p("es"), i32.add(get(eRow), n))
-      ),
-      f32x4.store(at(p("dts"), get(l16)), get(dt)),
-      f32x4.store(at(p("ys"), get(l16)), get(acc)),
-      ...c.advance(),
-      set(eRow, i32.add(get(eRow), get(N16)))
+    ...groupBases,
+    c.zeroStates(p("hs")),
+    set(eRow, get(groupLN)),
+    set(gl16, i32.mul(get(g), p("L"))),
+    forUp(ci, i32.const(0), p("chunks"), i32.const(1), [
+      copyStates(i32.add(get(groupCN), i32.mul(get(ci), get(N16))), p("hs")),
+      ...chunkBounds,
+      forUp(l, get(c0), get(c1), i32.const(1), [
+        ...c.step((n) => hs(n), (n) => hs(n), (n) => at(p("es"), i32.add(get(eRow), n))),
+        f32x4.store(at(p("dts"), get(gl16)), get(dt)),
+        f32x4.store(at(p("ys"), get(gl16)), get(acc)),
+        ...c.advance(),
+        set(eRow, i32.add(get(eRow), get(N16))),
+        set(gl16, i32.add(get(gl16), i32.const(16)))
+      ])
+    ])
+  ]);
+
+  // h_l = exp(Δ_l A) h_{l−1} + Δ_l u_l B_l from the kept decays, into hs rows 1..T.
+  const rebuildChunk: Code[] = [
+    copyStates(p("hs"), i32.add(get(groupCN), i32.mul(get(ci), get(N16)))),
+    set(hPrev, i32.const(0)),
+    forUp(l, get(c0), get(c1), i32.const(1), [
+      ...position,
+      set(dtu, f32x4.mul(f32x4.load(at(p("dts"), get(gl16))), f32x4.load(at(p("u"), get(row))))),
+      set(nb, get(bc)),
+      forUp(n16, i32.const(0), get(N16), i32.const(16), [
+        f32x4.store(hs(i32.add(i32.add(get(hPrev), get(N16)), get(n16))), f32x4.add(
+          f32x4.mul(f32x4.load(at(p("es"), i32.add(get(eRow), get(n16)))), f32x4.load(hs(i32.add(get(hPrev), get(n16))))),
+          f32x4.mul(get(dtu), f32x4.loadSplat(at(p("B"), get(nb))))
+        )),
+        set(nb, i32.add(get(nb), i32.const(4)))
+      ]),
+      set(hPrev, i32.add(get(hPrev), get(N16)))
     ])
   ];
 
-  const reverse: Code[] = [
-    c.zeroStates(p("g")),
+  const reverseChunk: Code[] = [
     set(dDacc, f32x4.splat(0)),
     set(dBiasAcc, f32x4.splat(0)),
-    forDown(l, i32.sub(p("L"), i32.const(1)), i32.const(0), i32.const(1), [
-      set(row, i32.add(i32.mul(get(l), p("rowBytes")), get(g))),
-      set(l16, i32.mul(get(l), i32.const(16))),
-      set(eRow, i32.mul(get(l), get(N16))),
-      set(hRow, i32.add(get(eRow), get(N16))),
-      set(bc, i32.mul(get(l), get(N4))),
+    forDown(l, i32.sub(get(c1), i32.const(1)), get(c0), i32.const(1), [
+      ...position,
+      set(hPrev, i32.mul(i32.sub(get(l), get(c0)), get(N16))),
       set(dyv, f32x4.load(at(p("dy"), get(row)))),
       ifElse(p("gate"), [
         set(zz, f32x4.load(at(p("z"), get(row)))),
@@ -253,12 +293,12 @@ function backwardFunction() {
         set(dyg, f32x4.mul(get(dyv), f32x4.mul(get(zz), get(s)))),
         // silu'(z) = σ(z)·(1 + z·(1 − σ(z)))
         f32x4.store(at(p("dz"), get(row)), f32x4.mul(
-          f32x4.mul(get(dyv), f32x4.load(at(p("ys"), get(l16)))),
+          f32x4.mul(get(dyv), f32x4.load(at(p("ys"), get(gl16)))),
           f32x4.mul(get(s), f32x4.add(f32x4.splat(1), f32x4.mul(get(zz), f32x4.sub(f32x4.splat(1), get(s)))))
         ))
       ], [set(dyg, get(dyv))]),
       set(uu, f32x4.load(at(p("u"), get(row)))),
-      set(dt, f32x4.load(at(p("dts"), get(l16)))),
+      set(dt, f32x4.load(at(p("dts"), get(gl16)))),
       set(dtu, f32x4.mul(get(dt), get(uu))),
       set(dDacc, f32x4.add(get(dDacc), f32x4.mul(get(dyg), get(uu)))),
       set(gB, f32x4.splat(0)),
@@ -266,11 +306,11 @@ function backwardFunction() {
       set(aAddr, at(p("At"), get(g))),
       set(nb, get(bc)),
       forUp(n16, i32.const(0), get(N16), i32.const(16), [
-        set(gn, f32x4.add(f32x4.load(at(p("g"), get(n16))), f32x4.mul(get(dyg), f32x4.loadSplat(at(p("C"), get(nb)))))),
+        set(gn, f32x4.add(f32x4.load(at(get(adj), get(n16))), f32x4.mul(get(dyg), f32x4.loadSplat(at(p("C"), get(nb)))))),
         // ∂/∂C_l: ḡ_l h_l, per lane; ∂/∂B_l: g_l Δ_l u_l, per lane.
         f32x4.store(at(p("dC4"), i32.mul(get(nb), i32.const(4))), f32x4.add(
           f32x4.load(at(p("dC4"), i32.mul(get(nb), i32.const(4)))),
-          f32x4.mul(get(dyg), f32x4.load(hs(i32.add(get(hRow), get(n16)))))
+          f32x4.mul(get(dyg), f32x4.load(hs(i32.add(i32.add(get(hPrev), get(N16)), get(n16)))))
         )),
         f32x4.store(at(p("dB4"), i32.mul(get(nb), i32.const(4))), f32x4.add(
           f32x4.load(at(p("dB4"), i32.mul(get(nb), i32.const(4)))),
@@ -278,14 +318,14 @@ function backwardFunction() {
         )),
         set(e, f32x4.load(at(p("es"), i32.add(get(eRow), get(n16))))),
         // g_l · exp(Δ_l A) · h_{l−1} feeds both ∂/∂A (times Δ_l) and ∂/∂Δ_l (times A).
-        set(geh, f32x4.mul(f32x4.mul(get(gn), get(e)), f32x4.load(hs(i32.add(get(eRow), get(n16)))))),
+        set(geh, f32x4.mul(f32x4.mul(get(gn), get(e)), f32x4.load(hs(i32.add(get(hPrev), get(n16)))))),
         f32x4.store(at(p("dAt"), i32.sub(get(aAddr), p("At"))), f32x4.add(
           f32x4.load(at(p("dAt"), i32.sub(get(aAddr), p("At")))),
           f32x4.mul(get(geh), get(dt))
         )),
         set(ddtA, f32x4.add(get(ddtA), f32x4.mul(get(geh), f32x4.load(get(aAddr))))),
         set(gB, f32x4.add(get(gB), f32x4.mul(get(gn), f32x4.loadSplat(at(p("B"), get(nb)))))),
-        f32x4.store(at(p("g"), get(n16)), f32x4.mul(get(gn), get(e))),
+        f32x4.store(at(get(adj), get(n16)), f32x4.mul(get(gn), get(e))),
         set(aAddr, i32.add(get(aAddr), p("rowBytes"))),
         set(nb, i32.add(get(nb), i32.const(4)))
       ]),
@@ -302,8 +342,21 @@ function backwardFunction() {
     f32x4.store(at(p("ddeltaBias"), get(g)), f32x4.add(f32x4.load(at(p("ddeltaBias"), get(g))), get(dBiasAcc)))
   ];
 
-  const body: Code[] = [...c.prologue(), forUp(g, i32.const(0), p("rowBytes"), i32.const(16), [...recompute, ...reverse])];
-  return {builder: fn, body};
+  const sweepBack: Code = forDown(ci, i32.sub(p("chunks"), i32.const(1)), i32.const(0), i32.const(1), [
+    ...chunkBounds,
+    forUp(g, i32.const(0), p("rowBytes"), i32.const(16), [
+      set(dv, f32x4.load(at(p("D"), get(g)))),
+      set(bias, f32x4.load(at(p("deltaBias"), get(g)))),
+      ...groupBases,
+      ...rebuildChunk,
+      ...reverseChunk
+    ])
+  ]);
+
+  const zeroAdjoints = forUp(n16, i32.const(0), i32.mul(p("rowBytes"), p("N")), i32.const(16), [
+    f32x4.store(at(p("adjoint"), get(n16)), f32x4.splat(0))
+  ]);
+  return {builder: fn, body: [...c.prologue(), sweepForward, zeroAdjoints, sweepBack]};
 }
 
 /** The module's bytes: exports `memory`, `forward(...FORWARD_PARAMS)`, `backward(...BACKWARD_PARAMS)`. */

@@ -56,6 +56,8 @@ export const i32 = {
   mul: (a: Code, b: Code): Code => join(a, b, [0x6c]),
   ltS: (a: Code, b: Code): Code => join(a, b, [0x48]),
   geS: (a: Code, b: Code): Code => join(a, b, [0x4e]),
+  /** The smaller of two signed values (select on lt_s; both operands are evaluated). */
+  minS: (a: Code, b: Code): Code => join(a, b, a, b, [0x48, 0x1b]),
   eqz: (a: Code): Code => join(a, [0x45])
 };
 
