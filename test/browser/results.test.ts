@@ -10,8 +10,8 @@ const fixture = (name: string) => resolve(FIXTURES, name);
 
 // Means worked out by hand from the fixture values (test/fixtures/results/README.md).
 const EXPECTED = {
-  a: {imagenet: 0.6, "imagenet-shifts": 2.8 / 6, vtab: 6.6 / 13, retrieval: 1.55 / 3, average: 19.15 / 38},
-  b: {imagenet: 0.55, "imagenet-shifts": 2.85 / 5, vtab: 7.26 / 13, retrieval: 1.7 / 3, average: 20.71 / 37}
+  a: {"datacomp/imagenet": 0.6, "datacomp/imagenet-shifts": 2.8 / 6, "datacomp/vtab": 6.6 / 13, "datacomp/retrieval": 1.55 / 3, "datacomp/average": 19.15 / 38},
+  b: {"datacomp/imagenet": 0.55, "datacomp/imagenet-shifts": 2.85 / 5, "datacomp/vtab": 7.26 / 13, "datacomp/retrieval": 1.7 / 3, "datacomp/average": 20.71 / 37}
 };
 
 let browser: Browser;
@@ -65,7 +65,7 @@ describe("the results page", () => {
     const names = await page.$$eval("input.results-run-name", (els) => els.map((e) => (e as HTMLInputElement).value));
     expect(names).toEqual(["datacomp-a", "datacomp-b"]);
     const groups = await groupValues();
-    expect(Object.keys(groups)).toEqual(["imagenet", "imagenet-shifts", "vtab", "retrieval", "average"]);
+    expect(Object.keys(groups)).toEqual(["datacomp/imagenet", "datacomp/imagenet-shifts", "datacomp/vtab", "datacomp/retrieval", "datacomp/average"]);
     for (const [id, [a, b]] of Object.entries(groups)) {
       expect(a, id).toBeCloseTo(EXPECTED.a[id as keyof typeof EXPECTED.a], 10);
       expect(b, id).toBeCloseTo(EXPECTED.b[id as keyof typeof EXPECTED.b], 10);
@@ -75,7 +75,7 @@ describe("the results page", () => {
       trs.map((tr) => [...tr.querySelectorAll("td[data-run-id]")].map((td) => (td as HTMLElement).dataset.best === "true"))
     );
     expect(best).toEqual([[true, false], [false, true], [false, true], [false, true], [false, true]]);
-    expect(await page.textContent('table.results-groups tr[data-id="imagenet-shifts"]')).toContain("5/6");
+    expect(await page.textContent('table.results-groups tr[data-id="datacomp/imagenet-shifts"]')).toContain("5/6");
     expect(await page.$$eval("table.results-tasks tbody tr", (trs) => trs.length)).toBe(40);
     // one chart per group, plus the chart of the means
     expect(await page.$$eval("main h3", (hs) => hs.map((h) => h.textContent))).toEqual(
@@ -85,9 +85,9 @@ describe("the results page", () => {
 
   it("switches to percentages, deltas follow the chosen baseline, names are editable", async () => {
     await page.getByLabel("× 100 (percent)").check();
-    await expect.poll(async () => (await groupValues()).imagenet[0]).toBeCloseTo(60, 10);
-    expect((await groupValues()).imagenet[1]).toBeCloseTo(55, 10);
-    const delta = (run: string) => page.textContent(`table.results-groups tr[data-id="imagenet"] td[data-run-id="${run}"] .results-delta`);
+    await expect.poll(async () => (await groupValues())["datacomp/imagenet"][0]).toBeCloseTo(60, 10);
+    expect((await groupValues())["datacomp/imagenet"][1]).toBeCloseTo(55, 10);
+    const delta = (run: string) => page.textContent(`table.results-groups tr[data-id="datacomp/imagenet"] td[data-run-id="${run}"] .results-delta`);
     expect(await delta("run-2")).toBe("−5.00");
     await page.locator('tr[data-run-id="run-2"] input.results-baseline').check();
     await expect.poll(() => delta("run-1")).toBe("+5.00");
@@ -151,7 +151,7 @@ describe("the results page", () => {
     await expect.poll(() => page.textContent("pre.results-markdown")).toContain("| ImageNet | **60.00** (+5.00) | 55.00 |");
     const csv = await page.$eval('a.results-download[data-file="comparison.csv"]', async (a) => (await fetch((a as HTMLAnchorElement).href)).text());
     expect(csv.split("\n")[0]).toBe("kind,key,name,teacher-free main_metric,datacomp-b main_metric,teacher-free delta,teacher-free tasks,datacomp-b tasks");
-    expect(csv).toContain("group,imagenet,ImageNet,60,55,5,1/1,1/1");
+    expect(csv).toContain("group,datacomp/imagenet,ImageNet,60,55,5,1/1,1/1");
     const link = await page.$eval("input.results-view-link", (el) => (el as HTMLInputElement).value);
     expect(link).toMatch(/#view=[A-Za-z0-9_-]+$/);
     const fresh = await openPage(browser, link);

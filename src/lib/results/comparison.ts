@@ -16,7 +16,7 @@ export interface CompareOptions {
   metric?: string;
   /** The run deltas are taken against, by id; none when absent. */
   baseline?: string | null;
-  /** The group means shown above the tasks, family by family, in this order. */
+  /** The group means shown above the tasks, family by family, in this order; group ids must differ across families. */
   scorers: readonly GroupScorer[];
   /** Multiplies every value (100 shows fractions as percentages); deltas are in the same unit. */
   scale?: number;
@@ -46,7 +46,7 @@ export interface Comparison {
   readonly metric: string;
   readonly scale: number;
   readonly baseline: string | null;
-  /** Groups with a value in at least one run, in the order given. */
+  /** Groups with a value in at least one run, in scorer order, less repeats of an earlier group. */
   readonly groups: readonly ComparisonRow[];
   /** Every task any run has, in order of first appearance. */
   readonly tasks: readonly ComparisonRow[];
@@ -88,7 +88,7 @@ export function compareRuns(runs: readonly ResultRun[], options: CompareOptions)
   });
 
   const tasksWithValue = taskRows.filter((t) => t.values.some((v) => v !== null)).length;
-  const groupRows = scorers.flatMap((scorer) => {
+  const candidates = scorers.flatMap((scorer) => {
     const means = runs.map((run) => scorer(run.records, metric));
     return (means[0] ?? []).map((first, g) => ({
       ...row("group", first.group.id, first.group.label, means.map((m) => m[g].mean)),
@@ -97,7 +97,15 @@ export function compareRuns(runs: readonly ResultRun[], options: CompareOptions)
       // "All tasks" means every task any run has a value for, so a run missing some shows n/N.
       expected: means.map((m) => (first.group.keys === "all" ? tasksWithValue : m[g].expected))
     }));
-  }).filter((r) => r.counts.some((n) => n > 0));
+  });
+  // A group shows when some run has a value in it. Families can overlap: for a file of our suites,
+  // DataComp's average over all tasks is our "Average" again, so a group repeating an earlier
+  // one's label and values is left out.
+  const groupRows: typeof candidates = [];
+  for (const r of candidates) {
+    const repeat = groupRows.some((g) => g.label === r.label && g.values.every((v, i) => v === r.values[i]));
+    if (r.counts.some((n) => n > 0) && !repeat) groupRows.push(r);
+  }
 
   return {runs: runs.map(({id, name}) => ({id, name})), metric, scale, baseline: baseIndex < 0 ? null : baseline, groups: groupRows, tasks: taskRows};
 }

@@ -12,14 +12,14 @@ export interface ResultGroup {
 }
 
 export const DATACOMP_GROUPS: readonly ResultGroup[] = [
-  {id: "imagenet", label: "ImageNet", keys: ["imagenet1k"]},
+  {id: "datacomp/imagenet", label: "ImageNet", keys: ["imagenet1k"]},
   {
-    id: "imagenet-shifts",
+    id: "datacomp/imagenet-shifts",
     label: "ImageNet dist. shifts",
     keys: ["imagenet_sketch", "imagenetv2", "imagenet-a", "imagenet-o", "imagenet-r", "objectnet"]
   },
   {
-    id: "vtab",
+    id: "datacomp/vtab",
     label: "VTAB",
     keys: [
       "vtab/caltech101",
@@ -37,6 +37,6 @@ export const DATACOMP_GROUPS: readonly ResultGroup[] = [
       "vtab/svhn"
     ]
   },
-  {id: "retrieval", label: "Retrieval", keys: ["retrieval/flickr30k", "retrieval/mscoco_2014_5k_test_image_text_retrieval", "misc/winogavil"]},
-  {id: "average", label: "Average", keys: "all"}
+  {id: "datacomp/retrieval", label: "Retrieval", keys: ["retrieval/flickr30k", "retrieval/mscoco_2014_5k_test_image_text_retrieval", "misc/winogavil"]},
+  {id: "datacomp/average", label: "Average", keys: "all"}
 ];

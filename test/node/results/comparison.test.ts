@@ -1,5 +1,7 @@
 import {readFileSync} from "node:fs";
 import {describe, expect, it} from "vitest";
+import {aggregateScores, labGroupMeans} from "../../../src/lib/eval/labGroups.js";
+import {SUITES} from "../../../src/lib/eval/suites.js";
 import {compareRuns, metricNames, type ResultRun} from "../../../src/lib/results/comparison.js";
 import {DATACOMP_GROUPS} from "../../../src/lib/results/dataCompGroups.js";
 import {parseEvalResults, type EvalRecord} from "../../../src/lib/results/evalResults.js";
@@ -10,17 +12,17 @@ const run = (id: string, records: readonly EvalRecord[]): ResultRun => ({id, nam
 const rec = (key: string, metrics: Record<string, number | null>): EvalRecord => ({key, dataset: key.toUpperCase(), metrics});
 
 // Expected means worked out by hand from the values listed in test/fixtures/results/README.md.
-const EXPECTED_A = {imagenet: 0.6, "imagenet-shifts": 2.8 / 6, vtab: 6.6 / 13, retrieval: 1.55 / 3, average: 19.15 / 38};
-const EXPECTED_B = {imagenet: 0.55, "imagenet-shifts": 2.85 / 5, vtab: 7.26 / 13, retrieval: 1.7 / 3, average: 20.71 / 37};
+const EXPECTED_A = {"datacomp/imagenet": 0.6, "datacomp/imagenet-shifts": 2.8 / 6, "datacomp/vtab": 6.6 / 13, "datacomp/retrieval": 1.55 / 3, "datacomp/average": 19.15 / 38};
+const EXPECTED_B = {"datacomp/imagenet": 0.55, "datacomp/imagenet-shifts": 2.85 / 5, "datacomp/vtab": 7.26 / 13, "datacomp/retrieval": 1.7 / 3, "datacomp/average": 20.71 / 37};
 
 describe("DataComp groups", () => {
   it("name the 6 distribution shifts, 13 VTAB tasks and 3 retrieval tasks by DataComp's task keys", () => {
     const keys = Object.fromEntries(DATACOMP_GROUPS.map((g) => [g.id, g.keys]));
-    expect((keys["imagenet-shifts"] as string[]).length).toBe(6);
-    expect((keys.vtab as string[]).length).toBe(13);
-    expect(keys.vtab).toEqual(expect.arrayContaining(["vtab/svhn", "vtab/eurosat", "sun397"]));
-    expect(keys.retrieval).toEqual(["retrieval/flickr30k", "retrieval/mscoco_2014_5k_test_image_text_retrieval", "misc/winogavil"]);
-    expect(keys.average).toBe("all");
+    expect((keys["datacomp/imagenet-shifts"] as string[]).length).toBe(6);
+    expect((keys["datacomp/vtab"] as string[]).length).toBe(13);
+    expect(keys["datacomp/vtab"]).toEqual(expect.arrayContaining(["vtab/svhn", "vtab/eurosat", "sun397"]));
+    expect(keys["datacomp/retrieval"]).toEqual(["retrieval/flickr30k", "retrieval/mscoco_2014_5k_test_image_text_retrieval", "misc/winogavil"]);
+    expect(keys["datacomp/average"]).toBe("all");
   });
 });
 
@@ -35,15 +37,15 @@ describe("groupMeans", () => {
 
   it("counts what each mean averaged", () => {
     const means = Object.fromEntries(groupMeans(load("datacomp-b.jsonl"), DATACOMP_GROUPS).map((m) => [m.group.id, m]));
-    expect([means["imagenet-shifts"].count, means["imagenet-shifts"].expected]).toEqual([5, 6]);
-    expect([means.average.count, means.average.expected]).toEqual([37, 40]);
+    expect([means["datacomp/imagenet-shifts"].count, means["datacomp/imagenet-shifts"].expected]).toEqual([5, 6]);
+    expect([means["datacomp/average"].count, means["datacomp/average"].expected]).toEqual([37, 40]);
   });
 
   it("averages another metric when asked, and gives null for a group with no value", () => {
     const records = [rec("imagenet1k", {acc1: 0.5, acc5: 0.8}), rec("cifar10", {acc1: 0.25})];
     const means = groupMeans(records, DATACOMP_GROUPS, "acc5");
-    expect(means.find((m) => m.group.id === "average")!.mean).toBe(0.8);
-    expect(means.find((m) => m.group.id === "vtab")).toMatchObject({mean: null, count: 0, expected: 13});
+    expect(means.find((m) => m.group.id === "datacomp/average")!.mean).toBe(0.8);
+    expect(means.find((m) => m.group.id === "datacomp/vtab")).toMatchObject({mean: null, count: 0, expected: 13});
   });
 });
 
@@ -53,7 +55,7 @@ describe("compareRuns", () => {
 
   it("puts runs side by side with group means, best marked and deltas against the baseline", () => {
     const c = compareRuns([a, b], {scorers: [dataCompGroupMeans], baseline: "a", scale: 100});
-    expect(c.groups.map((g) => g.id)).toEqual(["imagenet", "imagenet-shifts", "vtab", "retrieval", "average"]);
+    expect(c.groups.map((g) => g.id)).toEqual(["datacomp/imagenet", "datacomp/imagenet-shifts", "datacomp/vtab", "datacomp/retrieval", "datacomp/average"]);
     const imagenet = c.groups[0];
     expect(imagenet.values[0]).toBeCloseTo(60, 10);
     expect(imagenet.values[1]).toBeCloseTo(55, 10);
@@ -61,7 +63,7 @@ describe("compareRuns", () => {
     expect(imagenet.deltas[0]).toBeNull();
     expect(imagenet.deltas[1]).toBeCloseTo(-5, 10);
     const vtab = c.groups[2];
-    expect(vtab.values[1]).toBeCloseTo(EXPECTED_B.vtab * 100, 10);
+    expect(vtab.values[1]).toBeCloseTo(EXPECTED_B["datacomp/vtab"] * 100, 10);
     expect(vtab.best).toEqual([false, true]);
     expect(c.groups[1].counts).toEqual([6, 5]);
     // "Average" is over every task some run has a value for: 38 (FairFace, UTKFace have none)
@@ -83,7 +85,7 @@ describe("compareRuns", () => {
 
   it("leaves out groups no run has, and refuses unknown baselines, duplicate ids and bad scales", () => {
     const only = run("o", [rec("imagenet1k", {main_metric: 0.5})]);
-    expect(compareRuns([only], {scorers: [dataCompGroupMeans]}).groups.map((g) => g.id)).toEqual(["imagenet", "average"]);
+    expect(compareRuns([only], {scorers: [dataCompGroupMeans]}).groups.map((g) => g.id)).toEqual(["datacomp/imagenet", "datacomp/average"]);
     expect(() => compareRuns([only], {scorers: [], baseline: "z"})).toThrow('compareRuns: baseline "z" is not one of the runs\' ids');
     expect(() => compareRuns([only, only], {scorers: []})).toThrow("compareRuns: run ids must be unique, got o, o");
     expect(() => compareRuns([only], {scorers: [], scale: 0})).toThrow("compareRuns: scale must be a finite number > 0, got 0");
@@ -95,5 +97,30 @@ describe("compareRuns", () => {
 
   it("lists metric names with main_metric first", () => {
     expect(metricNames([run("x", [rec("a", {acc5: 1, main_metric: 1}), rec("b", {acc1: 1})])])).toEqual(["main_metric", "acc1", "acc5"]);
+  });
+});
+
+describe("compareRuns with our suites' groups", () => {
+  const ours = run("ours", SUITES.map((s, i) => rec(s.key, {main_metric: (i + 1) / 20})));
+  const scorers = [labGroupMeans, dataCompGroupMeans];
+
+  it("shows our groups, through the eval library's scorer, and DataComp's average is not repeated", () => {
+    const c = compareRuns([ours], {scorers});
+    expect(c.groups.map((g) => g.id)).toEqual(["classification", "shift", "retrieval", "average"]);
+    const byId = Object.fromEntries(c.groups.map((g) => [g.id, g.values[0]]));
+    expect(byId).toEqual(aggregateScores(ours.records));
+    // by hand: suites 1–3 are classification, 4–8 shifts, 9 retrieval, 1–12 the average
+    expect(byId.classification).toBeCloseTo(0.1, 12);
+    expect(byId.shift).toBeCloseTo(0.3, 12);
+    expect(byId.retrieval).toBeCloseTo(0.45, 12);
+    expect(byId.average).toBeCloseTo(0.325, 12);
+  });
+
+  it("shows DataComp's groups for a DataComp file beside ours", () => {
+    const c = compareRuns([ours, run("dc", load("datacomp-a.jsonl"))], {scorers});
+    expect(c.groups.map((g) => g.id)).toEqual([
+      "classification", "shift", "retrieval", "average",
+      "datacomp/imagenet", "datacomp/imagenet-shifts", "datacomp/vtab", "datacomp/retrieval", "datacomp/average"
+    ]);
   });
 });

@@ -28,8 +28,8 @@ describe("comparisonToCsv", () => {
   it("writes one line per group and task with unrounded values, deltas and task counts", () => {
     const rows = csvParseRows(comparisonToCsv(comparison));
     expect(rows[0]).toEqual(["kind", "key", "name", "base | line main_metric", "'=distilled main_metric", "'=distilled delta", "base | line tasks", "'=distilled tasks"]);
-    expect(rows[1]).toEqual(["group", "imagenet", "ImageNet", "50", "62.5", "12.5", "1/1", "1/1"]);
-    expect(rows[2]).toEqual(["group", "average", "Average", "37.5", "62.5", "25", "2/2", "1/2"]);
+    expect(rows[1]).toEqual(["group", "datacomp/imagenet", "ImageNet", "50", "62.5", "12.5", "1/1", "1/1"]);
+    expect(rows[2]).toEqual(["group", "datacomp/average", "Average", "37.5", "62.5", "25", "2/2", "1/2"]);
     expect(rows[4]).toEqual(["task", "x", "<img src=x onerror=alert(1)>", "25", "", "", "", ""]);
     expect(rows).toHaveLength(5);
   });
