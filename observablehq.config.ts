@@ -13,6 +13,7 @@ export default {
       open: true,
       pages: [
         {name: "Your device", path: "/notebooks/device"},
+        {name: "How DM-CLIP works", path: "/notebooks/method"},
         {name: "Train a student", path: "/notebooks/train"},
         {name: "Embeddings", path: "/notebooks/embeddings"},
         {name: "Results", path: "/notebooks/results"},
