@@ -169,3 +169,28 @@ describe("the results page", () => {
     expect(log.foreignRequests).toEqual([]);
   });
 });
+
+describe("the results page with files our own evaluation wrote", () => {
+  it("shows our groups' means, the means of each file's suites", async () => {
+    const fresh = await openPage(browser, `${server.url}/notebooks/results`);
+    expect(await settledCellErrors(fresh.page)).toEqual([]);
+    const files = ["lab-teacher-a.jsonl", "lab-teacher-b.jsonl"];
+    await fresh.page.setInputFiles("input.results-file-input", files.map(fixture));
+    await fresh.page.waitForSelector("table.results-groups");
+    const groups = await groupValues(fresh.page);
+    expect(Object.keys(groups)).toEqual(["classification", "shift", "retrieval", "average"]);
+    files.forEach((file, i) => {
+      // straight from the file: means of main_metric by the keys' family prefix
+      const lines = readFileSync(fixture(file), "utf8").trim().split("\n").map((l) => JSON.parse(l));
+      const mean = (prefix: string) => {
+        const values = lines.filter((l) => l.key.startsWith(prefix)).map((l) => l.metrics.main_metric as number);
+        return values.reduce((a, b) => a + b, 0) / values.length;
+      };
+      const expected = {classification: mean("classification/"), shift: mean("shift/"), retrieval: mean("retrieval/"), average: mean("")};
+      for (const [id, values] of Object.entries(groups)) expect(values[i], `${file} ${id}`).toBeCloseTo(expected[id as keyof typeof expected], 10);
+    });
+    expect(fresh.log.errors).toEqual([]);
+    await fresh.page.close();
+  });
+});
+
