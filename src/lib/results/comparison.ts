@@ -100,10 +100,11 @@ export function compareRuns(runs: readonly ResultRun[], options: CompareOptions)
   });
   // A group shows when some run has a value in it. Families can overlap: for a file of our suites,
   // DataComp's average over all tasks is our "Average" again, so a group repeating an earlier
-  // one's label and values is left out.
+  // one's label and values (up to summation order) is left out.
+  const same = (a: number | null, b: number | null) => a === b || (a !== null && b !== null && Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a)));
   const groupRows: typeof candidates = [];
   for (const r of candidates) {
-    const repeat = groupRows.some((g) => g.label === r.label && g.values.every((v, i) => v === r.values[i]));
+    const repeat = groupRows.some((g) => g.label === r.label && g.values.every((v, i) => same(v, r.values[i])));
     if (r.counts.some((n) => n > 0) && !repeat) groupRows.push(r);
   }
 

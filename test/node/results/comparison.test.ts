@@ -116,6 +116,12 @@ describe("compareRuns with our suites' groups", () => {
     expect(byId.average).toBeCloseTo(0.325, 12);
   });
 
+  it("leaves out DataComp's average whatever the order of the file's lines", () => {
+    // 0.1, 0.2, … 1.2 sum to different floats forwards and backwards
+    const reversed = run("reversed", SUITES.map((s, i) => rec(s.key, {main_metric: 0.1 * (i + 1)})).reverse());
+    expect(compareRuns([reversed], {scorers}).groups.map((g) => g.id)).toEqual(["classification", "shift", "retrieval", "average"]);
+  });
+
   it("shows DataComp's groups for a DataComp file beside ours", () => {
     const c = compareRuns([ours, run("dc", load("datacomp-a.jsonl"))], {scorers});
     expect(c.groups.map((g) => g.id)).toEqual([
