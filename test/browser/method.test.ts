@@ -42,6 +42,12 @@ afterAll(async () => {
 const json = async <T>(selector: string, attribute: string): Promise<T> => JSON.parse((await page.getAttribute(selector, attribute))!);
 const matrix = (name: string) => json<number[][]>(`figure.method-matrix[data-name="${name}"]`, "data-values");
 const settle = () => page.waitForFunction(() => document.querySelectorAll(".observablehq--running").length === 0);
+/** Types `value` into the number box of the input labelled `label`, as a user would. */
+const typeInto = async (label: string, value: number) => {
+  const box = page.locator(`form:has-text('${label}') input[type=number]`).first();
+  await box.fill(String(value));
+  await box.press("Enter");
+};
 const expectClose = (a: number[][], b: number[][], digits: number) => {
   expect(a.length).toBe(b.length);
   a.forEach((row, i) => row.forEach((v, j) => expect(v, `[${i}][${j}]`).toBeCloseTo(b[i][j], digits)));
@@ -86,8 +92,7 @@ describe("the method page", () => {
   it("shows the library's selective scan, and follows the Δ slider", async () => {
     for (const delta of [null, 2.5]) {
       if (delta !== null) {
-        await page.locator("form:has-text('Δ (step size)') input[type=number]").fill(String(delta));
-        await page.locator("form:has-text('Δ (step size)') input[type=number]").press("Enter");
+        await typeInto("Δ (step size)", delta);
         await expect.poll(() => page.getAttribute(".method-scan", "data-delta")).toBe(String(delta));
         await settle();
       }
@@ -175,9 +180,7 @@ describe("the method page", () => {
   });
 
   it("follows the w_c slider and the teacher-scale choice", async () => {
-    const form = page.locator("form:has-text('w_c (w_d = 1 − w_c)')");
-    await form.locator("input[type=number]").first().fill("1");
-    await form.locator("input[type=number]").first().press("Enter");
+    await typeInto("w_c (w_d = 1 − w_c)", 1);
     await expect.poll(async () => (await json<{contrastiveWeight: number}>(".method-losses", "data-settings")).contrastiveWeight).toBe(1);
     await page.getByLabel("100 (MobileCLIP's)").check();
     await expect.poll(async () => (await json<{teacherScale: unknown}>(".method-losses", "data-settings")).teacherScale).toBe(100);
@@ -191,8 +194,7 @@ describe("the method page", () => {
     const m = set.manifest;
     for (const pick of [null, 5]) {
       if (pick !== null) {
-        await page.locator("form:has-text('sample') input[type=number]").fill(String(pick));
-        await page.locator("form:has-text('sample') input[type=number]").press("Enter");
+        await typeInto("sample", pick);
         await expect.poll(() => page.getAttribute(".method-sample", "data-index")).toBe(String(pick));
         await settle();
       }

@@ -4,6 +4,7 @@ import type {Browser, Page} from "playwright-core";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 import {launchChromium, openPage, serveStatic, type PageLog, type StaticServer} from "./harness.js";
 import {DIST, requireBuiltSite, settledCellErrors} from "./site.js";
+import {labMeansFromFile} from "../fixtures/results/labMeans.js";
 
 const FIXTURES = resolve("test/fixtures/results");
 const fixture = (name: string) => resolve(FIXTURES, name);
@@ -180,13 +181,7 @@ describe("the results page with files our own evaluation wrote", () => {
     const groups = await groupValues(fresh.page);
     expect(Object.keys(groups)).toEqual(["classification", "shift", "retrieval", "average"]);
     files.forEach((file, i) => {
-      // straight from the file: means of main_metric by the keys' family prefix
-      const lines = readFileSync(fixture(file), "utf8").trim().split("\n").map((l) => JSON.parse(l));
-      const mean = (prefix: string) => {
-        const values = lines.filter((l) => l.key.startsWith(prefix)).map((l) => l.metrics.main_metric as number);
-        return values.reduce((a, b) => a + b, 0) / values.length;
-      };
-      const expected = {classification: mean("classification/"), shift: mean("shift/"), retrieval: mean("retrieval/"), average: mean("")};
+      const expected = labMeansFromFile(file);
       for (const [id, values] of Object.entries(groups)) expect(values[i], `${file} ${id}`).toBeCloseTo(expected[id as keyof typeof expected], 10);
     });
     expect(fresh.log.errors).toEqual([]);

@@ -3,6 +3,7 @@ import {describe, expect, it} from "vitest";
 import {aggregateScores, labGroupMeans} from "../../../src/lib/eval/labGroups.js";
 import {SUITES} from "../../../src/lib/eval/suites.js";
 import {compareRuns, metricNames, type ResultRun} from "../../../src/lib/results/comparison.js";
+import {labMeansFromFile} from "../../fixtures/results/labMeans.js";
 import {DATACOMP_GROUPS} from "../../../src/lib/results/dataCompGroups.js";
 import {parseEvalResults, type EvalRecord} from "../../../src/lib/results/evalResults.js";
 import {dataCompGroupMeans, groupMeans} from "../../../src/lib/results/groupMeans.js";
@@ -132,22 +133,12 @@ describe("compareRuns with our suites' groups", () => {
 });
 
 describe("files written by our own evaluation", () => {
-  /** Group means straight from the file, by the keys' family prefix (no library code). */
-  const byPrefix = (file: string) => {
-    const lines = readFileSync(`test/fixtures/results/${file}`, "utf8").trim().split("\n").map((l) => JSON.parse(l));
-    const mean = (prefix: string) => {
-      const values = lines.filter((l) => l.key.startsWith(prefix)).map((l) => l.metrics.main_metric as number);
-      return values.reduce((a, b) => a + b, 0) / values.length;
-    };
-    return {classification: mean("classification/"), shift: mean("shift/"), retrieval: mean("retrieval/"), average: mean("")};
-  };
-
   it("give our group means, the same as aggregateScores, for each teacher's file", () => {
     const runs = ["lab-teacher-a.jsonl", "lab-teacher-b.jsonl"].map((f) => run(f, load(f)));
     const c = compareRuns(runs, {scorers: [labGroupMeans, dataCompGroupMeans]});
     expect(c.groups.map((g) => g.id)).toEqual(["classification", "shift", "retrieval", "average"]);
     runs.forEach((r, i) => {
-      const expected = byPrefix(r.id);
+      const expected = labMeansFromFile(r.id);
       expect(aggregateScores(r.records)).toEqual(Object.fromEntries(c.groups.map((g) => [g.id, g.values[i]])));
       for (const g of c.groups) expect(g.values[i], `${r.id} ${g.id}`).toBeCloseTo(expected[g.id as keyof typeof expected], 12);
     });
