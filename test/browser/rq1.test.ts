@@ -113,4 +113,19 @@ describe("the RQ1 page", () => {
     expect(await page.textContent(".rq-problems")).toContain("x.json, listed in data/runs/rq1/index.json, does not exist");
     await page.close();
   });
+
+  it("runs a short sweep in the browser and computes a verdict from it", async () => {
+    const {page, errors} = await open();
+    const steps = await page.$(".your-sweep-plan input[type=number]");
+    await steps!.fill("20");
+    await steps!.dispatchEvent("input");
+    await page.selectOption(".your-sweep-plan select", "16");
+    await page.click(".your-sweep-run button");
+    await page.waitForSelector(".your-sweep .rq-verdict", {timeout: 280_000});
+    expect(await page.textContent(".your-sweep h3")).toBe("Your sweep: 2 runs");
+    expect(await page.getAttribute(".your-sweep .rq-verdict", "data-outcome")).toMatch(/^(replicates|weak|reversed|weak-reversed|tie|untestable)$/);
+    expect(await page.textContent(".your-sweep-progress")).toBe("done: 2 runs");
+    expect(errors).toEqual([]);
+    await page.close();
+  });
 });

@@ -1,5 +1,6 @@
 import type {EvalLine, StepMetrics} from "./trainer.js";
 import {checkSettings, type TrainSettings} from "./settings.js";
+import {recordsToJsonl} from "../results/resultsView.js";
 
 /**
  * A finished (or paused) run as one JSON file: its settings, the per-step curves, the final
@@ -23,7 +24,7 @@ export interface RunExport {
 /** The run's final evaluation, as `eval_results.jsonl` text. */
 export function evalResultsJsonl(run: RunExport): string {
   const last = run.evaluations.at(-1);
-  return last ? last.lines.map((l) => JSON.stringify(l)).join("\n") + "\n" : "";
+  return last ? recordsToJsonl(last.lines) : "";
 }
 
 /** Parses a run file; damage fails with an error naming `label` and the field. */

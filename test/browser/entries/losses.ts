@@ -8,8 +8,8 @@ import {clipLoss} from "../../../src/lib/distill/clipLoss.js";
 import {distillLoss} from "../../../src/lib/distill/distillLoss.js";
 import {dmclipLoss, type LossWeights} from "../../../src/lib/distill/dmclipLoss.js";
 import {dmclipLossDR} from "../../../src/lib/distill/dmclipLossDR.js";
-import {installSpeedFixes} from "../../../src/lib/runtime/speedFixes.js";
 import {modelLossWithGrads} from "../../node/clip/fixtures.js";
+import {activateBackend as use} from "../../../src/lib/runtime/backendSelection.js";
 
 setWasmPaths(new URL("./", import.meta.url).href);
 
@@ -29,12 +29,6 @@ export interface LossCase {
 }
 
 /** Switches backend with the lab's speed fixes installed, as the site runs. */
-async function use(name: string): Promise<boolean> {
-  const ok = await tf.setBackend(name);
-  await tf.ready();
-  if (ok) installSpeedFixes(name);
-  return ok && tf.getBackend() === name;
-}
 
 async function lossWithGrads(c: LossCase) {
   const before = tf.memory().numTensors;

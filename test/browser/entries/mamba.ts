@@ -7,18 +7,11 @@ import {setWasmPaths} from "@tensorflow/tfjs-backend-wasm";
 import {fusedScanAvailable} from "../../../src/lib/mamba/selectiveScan.js";
 import {timeScan} from "../../../src/lib/mamba/scanTiming.js";
 import {VimEncoder} from "../../../src/lib/mamba/vimEncoder.js";
-import {installSpeedFixes} from "../../../src/lib/runtime/speedFixes.js";
 import {encoderFusedVsReference, fusedVsReference, SCAN_CASES, TINY_VIM} from "../../node/mamba/scanCases.js";
+import {activateBackend as use} from "../../../src/lib/runtime/backendSelection.js";
 
 setWasmPaths(new URL("./", import.meta.url).href);
 
-async function use(name: string): Promise<boolean> {
-  const ok = await tf.setBackend(name);
-  await tf.ready();
-  if (!ok || tf.getBackend() !== name) return false;
-  installSpeedFixes(name);
-  return true;
-}
 
 /** Every scan case, then the tiny encoder, fused against reference; how many tensors that left behind. */
 async function checkAll(seed: number) {

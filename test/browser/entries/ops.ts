@@ -2,13 +2,8 @@
 import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-webgpu";
 import {setWasmPaths} from "@tensorflow/tfjs-backend-wasm";
+import {activateBackend as use} from "../../../src/lib/runtime/backendSelection.js";
 
 setWasmPaths(new URL("./", import.meta.url).href);
-
-async function use(name: string): Promise<boolean> {
-  const ok = await tf.setBackend(name);
-  await tf.ready();
-  return ok && tf.getBackend() === name;
-}
 
 (window as unknown as {lab: unknown}).lab = {tf, use};
