@@ -108,14 +108,16 @@ class SelectiveSSM(nn.Module):
         delta_raw, B, C = self.x_proj(u).split([self.dt_rank, self.d_state, self.d_state], -1)
         delta = F.softplus(self.dt_proj(delta_raw))
         A = -torch.exp(self.A_log)
-        # state-spaces/mamba's selective_scan_ref: its CPU path, one position at a time.
-        deltaA = torch.exp(delta.unsqueeze(-1) * A)
-        deltaBu = delta.unsqueeze(-1) * B.unsqueeze(2) * u.unsqueeze(-1)
+        # state-spaces/mamba's selective_scan_ref (its CPU path), one position at a time; unbind
+        # rather than indexing, whose backward would write a full-size gradient per position.
+        deltaA = torch.exp(delta.unsqueeze(-1) * A).unbind(1)
+        deltaBu = (delta.unsqueeze(-1) * B.unsqueeze(2) * u.unsqueeze(-1)).unbind(1)
+        Cs = C.unsqueeze(2).unbind(1)
         h = x.new_zeros(b, d, self.d_state)
         ys = []
         for i in range(l):
-            h = deltaA[:, i] * h + deltaBu[:, i]
-            ys.append((h * C[:, i].unsqueeze(1)).sum(-1))
+            h = deltaA[i] * h + deltaBu[i]
+            ys.append((h * Cs[i]).sum(-1))
         y = torch.stack(ys, 1) + u * self.D
         return y * F.silu(z)
 
