@@ -3,7 +3,6 @@
 // embeddings of exactly those views and of the 6 captions. Skips the work when the set on disk
 // was made from the same teacher files with the same options (`npm start` and `build` call it).
 import {existsSync, readFileSync, writeFileSync} from "node:fs";
-import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-wasm";
 import {crc32} from "../../src/lib/data/crc32.js";
 import {diskWriter, loadSourcesFromDisk} from "../../src/lib/data/nodeFiles.js";
@@ -11,6 +10,7 @@ import {writeReinforcedSet} from "../../src/lib/data/reinforcedWriter.js";
 import {activateBackend} from "../../src/lib/runtime/backendSelection.js";
 import {decodeCheckpoint} from "../../src/lib/train/checkpoint.js";
 import {modelFromCheckpoint} from "../../src/lib/train/models.js";
+import {teacherEmbedFn} from "../../src/lib/train/teacherEmbedding.js";
 import {parseArgs, progressLine} from "../progress.js";
 
 const args = parseArgs(process.argv.slice(2));
@@ -32,12 +32,6 @@ if (!(await activateBackend("wasm"))) throw new Error("the wasm backend could no
 const teachers = teacherFiles.map((f) => ({name: f.replace(/^.*\/|\.ckpt$/g, ""), ...modelFromCheckpoint(decodeCheckpoint(readFileSync(f), f))}));
 const tokenizer = teachers[0].tokenizer;
 const scales = await Promise.all(teachers.map(async (t) => (await t.model.logitScale().data())[0]));
-const joined = async (parts: tf.Tensor2D[]) => {
-  const all = tf.concat(parts, 1);
-  const values = Float32Array.from(await all.data());
-  tf.dispose([...parts, all]);
-  return values;
-};
 
 const started = Date.now();
 const manifest = await writeReinforcedSet({
@@ -47,14 +41,7 @@ const manifest = await writeReinforcedSet({
   shardSamples,
   chunk: 64,
   write: diskWriter(out),
-  async embed(images, captions) {
-    const x = tf.tensor4d(images.data, [images.count, images.height, images.width, 3]);
-    const tokens = tokenizer.encodeBatch(captions);
-    const imageEmb = await joined(teachers.map((t) => t.model.encodeImage(x)));
-    const textEmb = await joined(teachers.map((t) => t.model.encodeText(tokens)));
-    tf.dispose([x, tokens]);
-    return {imageEmb, textEmb};
-  },
+  embed: teacherEmbedFn(teachers.map((t) => t.model), tokenizer),
   onProgress: (done, total) => progressLine(done, total, started, "scenes")
 });
 writeFileSync(stampFile, stamp);
