@@ -1,4 +1,4 @@
-/** One self-overwriting progress line on a terminal (plain lines when output is piped). */
+/** One self-overwriting progress line on a terminal (a plain line per 5% when output is piped). */
 export function progressLine(done: number, total: number, startedMs: number, extra: string): void {
   const elapsed = (Date.now() - startedMs) / 1000;
   const eta = done > 0 ? (elapsed / done) * (total - done) : NaN;
@@ -7,7 +7,8 @@ export function progressLine(done: number, total: number, startedMs: number, ext
   const bar = "█".repeat(filled) + "░".repeat(width - filled);
   const line = `${bar} ${done}/${total} ${extra} | ${formatSeconds(elapsed)} elapsed, ETA ${formatSeconds(eta)}`;
   if (process.stdout.isTTY) process.stdout.write(`\r${line}\x1b[K`);
-  else console.log(line);
+  // Piped (CI logs): a line per 5% is enough.
+  else if (Math.floor((20 * done) / total) > Math.floor((20 * (done - 1)) / total) || done === total) console.log(line);
 }
 
 export function formatSeconds(s: number): string {
