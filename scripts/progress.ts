@@ -1,3 +1,5 @@
+const printed = new Map<number, number>();
+
 /** One self-overwriting progress line on a terminal (a plain line per 5% when output is piped). */
 export function progressLine(done: number, total: number, startedMs: number, extra: string): void {
   const elapsed = (Date.now() - startedMs) / 1000;
@@ -7,8 +9,12 @@ export function progressLine(done: number, total: number, startedMs: number, ext
   const bar = "█".repeat(filled) + "░".repeat(width - filled);
   const line = `${bar} ${done}/${total} ${extra} | ${formatSeconds(elapsed)} elapsed, ETA ${formatSeconds(eta)}`;
   if (process.stdout.isTTY) process.stdout.write(`\r${line}\x1b[K`);
-  // Piped (CI logs): a line per 5% is enough.
-  else if (Math.floor((20 * done) / total) > Math.floor((20 * (done - 1)) / total) || done === total) console.log(line);
+  else {
+    // Piped (CI logs): a line per 5% is enough.
+    const bucket = Math.floor((20 * done) / total);
+    if (bucket !== printed.get(startedMs)) console.log(line);
+    printed.set(startedMs, bucket);
+  }
 }
 
 export function formatSeconds(s: number): string {
