@@ -18,6 +18,9 @@ import {bundleEntry, launchChromium, openPage, serveStatic} from "../../test/bro
 import {isStepModel, STEP_MODELS, trainingStep, type StepModel} from "../../src/lib/runtime/speedStep.js";
 
 const PYTHON = "/usr/bin/python3";
+// libgomp's default (active) waiting made PyTorch's 2-thread teacher step 2.7 s against 0.38 s
+// passive, on this 2-core machine shared with other work; 1 thread is unaffected.
+const TORCH_OMP_WAIT_POLICY = "PASSIVE";
 const TORCH_SCRIPT = "scripts/bench/step_torch.py";
 const TORCH_HELP =
   "install Debian's PyTorch and a real BLAS with `apt-get install -y python3-torch libopenblas0-openmp` " +
@@ -148,7 +151,8 @@ function timeTorch(model: StepModel, threads: number): TorchResult {
   const steps = String(stepsFor("wasm"));
   const run = spawnSync(PYTHON, [TORCH_SCRIPT, "--model", model, "--batch", String(batch), "--threads", String(threads), "--warmup", String(Math.max(warmup, 1)), "--steps", steps], {
     encoding: "utf8",
-    maxBuffer: 1 << 24
+    maxBuffer: 1 << 24,
+    env: {...process.env, OMP_WAIT_POLICY: TORCH_OMP_WAIT_POLICY}
   });
   if (run.status !== 0) throw new Error(`bench:step: ${TORCH_SCRIPT} --model ${model} failed:\n${run.stderr}`);
   const result = JSON.parse(run.stdout.trim().split("\n").pop()!);
@@ -282,7 +286,7 @@ const report = {
   sizes: "batch × (64×64 images, 8×8 patches → 65 tokens); widths and depths per model as below (src/lib/clip/presets.ts, src/lib/mamba/vimEncoder.ts)",
   tfjs,
   chromium,
-  torch: missing ? {skipped: missing} : torch,
+  torch: missing ? {skipped: missing} : {ompWaitPolicy: TORCH_OMP_WAIT_POLICY, steps: torch},
   comparisons
 };
 mkdirSync(dirname(args.out), {recursive: true});
