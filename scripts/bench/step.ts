@@ -271,8 +271,8 @@ const comparisons = tfjs
         model: r.model,
         tfjs: "wasm with speed fixes, 1 thread",
         torchThreads: t.threads,
-        throughputVsTorchWall: round((100 * t.medianWallMs) / r.medianWallMs) / 100,
-        throughputVsTorchCpu: round((100 * t.medianCpuMs) / r.medianCpuMs) / 100
+        throughputVsTorchWall: Number((t.medianWallMs / r.medianWallMs).toFixed(3)),
+        throughputVsTorchCpu: Number((t.medianCpuMs / r.medianCpuMs).toFixed(3))
       }))
   );
 for (const c of comparisons) {
