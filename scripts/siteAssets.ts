@@ -57,3 +57,7 @@ rmSync(RQ_ASSET_DIR, {recursive: true, force: true});
 mkdirSync(RQ_ASSET_DIR, {recursive: true});
 const rqFiles = rqAssets({read: (path) => (existsSync(path) ? readFileSync(path, "utf8") : null), list: (dir) => (existsSync(dir) ? readdirSync(dir) : [])});
 for (const [name, text] of Object.entries(rqFiles)) writeFileSync(join(RQ_ASSET_DIR, name), text);
+
+// Framework keeps a data loader's output until the loader file changes; the committed runs it
+// bundles change without that, so drop its cache and let every build read them afresh.
+rmSync("src/.observablehq/cache/components/resultsCommittedRuns.json", {force: true});

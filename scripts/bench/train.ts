@@ -62,7 +62,7 @@ async function chromium(student: "vim" | "vit") {
     });
     const before = await page.$eval(".train-status", (el) => Number(el.getAttribute("data-step")));
     const t0 = Date.now();
-    await page.waitForFunction((k) => Number(document.querySelector(".train-status")?.getAttribute("data-step")) >= k + STEPS, before, {timeout: 600_000});
+    await page.waitForFunction(({from, steps}) => Number(document.querySelector(".train-status")?.getAttribute("data-step")) >= from + steps, {from: before, steps: STEPS}, {timeout: 600_000});
     const stepMs = (Date.now() - t0) / STEPS;
     const backend = await page.getAttribute(".backend-badge", "data-backend");
     return {where: `headless Chromium ${browser.version()}`, backend, student, batch: DEFAULT_SETTINGS.batchSize, stepMs, imagesPerSecond: (1000 * DEFAULT_SETTINGS.batchSize) / stepMs, pageWorstEventLoopDelayMs: lag};
