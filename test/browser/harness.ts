@@ -84,8 +84,11 @@ export interface PageLog {
   foreignRequests: string[];
 }
 
-/** Opens `url`, recording console errors, uncaught exceptions and any request to another host. */
-export async function openPage(browser: Browser, url: string): Promise<{page: Page; log: PageLog}> {
+/**
+ * Opens `url`, recording console errors, uncaught exceptions and any request to another host.
+ * `before` runs on the new page ahead of navigation (to route a request, say).
+ */
+export async function openPage(browser: Browser, url: string, {before}: {before?: (page: Page) => Promise<unknown>} = {}): Promise<{page: Page; log: PageLog}> {
   const page = await browser.newPage();
   const log: PageLog = {errors: [], foreignRequests: []};
   page.on("console", (msg) => {
@@ -98,6 +101,7 @@ export async function openPage(browser: Browser, url: string): Promise<{page: Pa
       log.foreignRequests.push(req.url());
     }
   });
+  await before?.(page);
   await page.goto(url);
   return {page, log};
 }

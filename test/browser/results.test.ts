@@ -15,6 +15,12 @@ const EXPECTED = {
   b: {"datacomp/imagenet": 0.55, "datacomp/imagenet-shifts": 2.85 / 5, "datacomp/vtab": 7.26 / 13, "datacomp/retrieval": 1.7 / 3, "datacomp/average": 20.71 / 37}
 };
 
+/** Serves the page an empty committed-runs bundle, so these tests start from a known state. */
+const withoutCommittedRuns = (p: Page) =>
+  p.route("**/_file/components/resultsCommittedRuns.*.json", (route) =>
+    route.fulfill({contentType: "application/json", body: JSON.stringify({manifest: null, runs: [], problems: []})})
+  );
+
 let browser: Browser;
 let server: StaticServer;
 let page: Page;
@@ -24,7 +30,7 @@ beforeAll(async () => {
   requireBuiltSite();
   server = await serveStatic(DIST);
   browser = await launchChromium();
-  ({page, log} = await openPage(browser, `${server.url}/notebooks/results`));
+  ({page, log} = await openPage(browser, `${server.url}/notebooks/results`, {before: withoutCommittedRuns}));
   await page.waitForSelector("main h1");
   expect(await settledCellErrors(page)).toEqual([]);
 });
@@ -155,7 +161,7 @@ describe("the results page", () => {
     expect(csv).toContain("group,datacomp/imagenet,ImageNet,60,55,5,1/1,1/1");
     const link = await page.$eval("input.results-view-link", (el) => (el as HTMLInputElement).value);
     expect(link).toMatch(/#view=[A-Za-z0-9_-]+$/);
-    const fresh = await openPage(browser, link);
+    const fresh = await openPage(browser, link, {before: withoutCommittedRuns});
     await fresh.page.waitForSelector("table.results-groups");
     expect(await settledCellErrors(fresh.page)).toEqual([]);
     expect(await groupValues(fresh.page)).toEqual(await groupValues());
@@ -173,7 +179,7 @@ describe("the results page", () => {
 
 describe("the results page with files our own evaluation wrote", () => {
   it("shows our groups' means, the means of each file's suites", async () => {
-    const fresh = await openPage(browser, `${server.url}/notebooks/results`);
+    const fresh = await openPage(browser, `${server.url}/notebooks/results`, {before: withoutCommittedRuns});
     expect(await settledCellErrors(fresh.page)).toEqual([]);
     const files = ["lab-teacher-a.jsonl", "lab-teacher-b.jsonl"];
     await fresh.page.setInputFiles("input.results-file-input", files.map(fixture));
@@ -189,3 +195,14 @@ describe("the results page with files our own evaluation wrote", () => {
   });
 });
 
+describe("the results page with the committed runs", () => {
+  it("loads every run that data/runs/index.json lists", async () => {
+    const listed = JSON.parse(readFileSync("data/runs/index.json", "utf8")).runs.length;
+    const {page: p, log: l} = await openPage(browser, `${server.url}/notebooks/results`);
+    await p.waitForSelector("main .results-runs");
+    await p.waitForFunction(() => document.querySelectorAll(".observablehq--running").length === 0);
+    expect(await runCount(p)).toBe(listed);
+    expect(l.errors).toEqual([]);
+    await p.close();
+  });
+});

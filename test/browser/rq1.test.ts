@@ -77,7 +77,7 @@ describe("the RQ1 page", () => {
   });
 
   it("says contrastive-only wins when the runs say so", async () => {
-    const {page, errors} = await open({"rq1-runs": bundle((l, s) => 0.45 - 0.06 * l + 0.01 * (s - 2))});
+    const {page, errors} = await open({"rq1-runs": bundle((l, s) => 0.45 - 0.06 * l + 0.01 * (s - 2)), teachers: {teachers: []}});
     expect(await page.getAttribute(".rq-verdict", "data-outcome")).toBe("reversed");
     expect(await page.textContent(".rq-headline")).toBe("RQ1 does not replicate on Average: contrastive-only beats distillation (w_d = 0.75) beyond seed noise.");
     expect(await page.textContent(".rq-verdict")).toContain("The best weight is w_d = 0: contrastive-only (mean 45.0).");
