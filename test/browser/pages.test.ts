@@ -1,20 +1,8 @@
-import type {Browser} from "playwright-core";
-import {afterAll, beforeAll, describe, expect, it} from "vitest";
-import {launchChromium, openPage, serveStatic, type StaticServer} from "./harness.js";
-import {DIST, requireBuiltSite, settledCellErrors, sitePages} from "./site.js";
+import {describe, expect, it} from "vitest";
+import {openPage} from "./harness.js";
+import {builtSiteInChromium, settledCellErrors, sitePages} from "./site.js";
 
-let browser: Browser;
-let server: StaticServer;
-
-beforeAll(async () => {
-  requireBuiltSite();
-  server = await serveStatic(DIST);
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const site = builtSiteInChromium();
 
 describe("every page of the built site", () => {
   const pages = sitePages();
@@ -23,7 +11,7 @@ describe("every page of the built site", () => {
   });
 
   it.each(pages)("%s renders, logs no error and requests only localhost", async (path) => {
-    const {page, log} = await openPage(browser, server.url + path);
+    const {page, log} = await openPage(site.browser, site.server.url + path);
     await page.waitForSelector("main h1");
     expect(await settledCellErrors(page)).toEqual([]);
     expect((await page.textContent("main"))!.length).toBeGreaterThan(200);
@@ -35,7 +23,7 @@ describe("every page of the built site", () => {
 
 describe("the device notebook", () => {
   it("benchmarks all four backends and they compute the same numbers", async () => {
-    const {page, log} = await openPage(browser, `${server.url}/notebooks/device`);
+    const {page, log} = await openPage(site.browser, `${site.server.url}/notebooks/device`);
     await page.waitForSelector("table.device-bench tbody tr", {timeout: 120_000});
     const rows = await page.$$eval("table.device-bench tbody tr", (trs) =>
       trs.map((tr) => ({
@@ -59,7 +47,7 @@ describe("the device notebook", () => {
   });
 
   it("honours ?backend= and reports it was requested", async () => {
-    const {page} = await openPage(browser, `${server.url}/notebooks/device?backend=webgpu`);
+    const {page} = await openPage(site.browser, `${site.server.url}/notebooks/device?backend=webgpu`);
     await page.waitForSelector(".backend-badge");
     expect(await page.getAttribute(".backend-badge", "data-backend")).toBe("webgpu");
     expect(await page.getAttribute(".backend-badge", "title")).toMatch(/requested \(webgpu\)/);

@@ -1,34 +1,22 @@
 import {existsSync, readFileSync} from "node:fs";
-import type {Browser, Page} from "playwright-core";
-import {afterAll, beforeAll, describe, expect, it} from "vitest";
+import type {Page} from "playwright-core";
+import {describe, expect, it} from "vitest";
 import {SWEEP_METRICS} from "../../src/lib/rq/sweepTable.js";
 import {runExport, sweep} from "../node/rq/fixtures.js";
-import {launchChromium, serveStatic, type StaticServer} from "./harness.js";
-import {DIST, requireBuiltSite, settledCellErrors} from "./site.js";
+import {builtSiteInChromium, settledCellErrors} from "./site.js";
 
-let browser: Browser;
-let server: StaticServer;
-
-beforeAll(async () => {
-  requireBuiltSite();
-  server = await serveStatic(DIST);
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const site = builtSiteInChromium();
 
 /** Opens the RQ1 page, optionally serving other contents for its bundled assets (name → JSON). */
 async function open(assets: Record<string, unknown> = {}): Promise<{page: Page; errors: string[]}> {
-  const page = await browser.newPage();
+  const page = await site.browser.newPage();
   const errors: string[] = [];
   page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
   page.on("pageerror", (e) => errors.push(String(e)));
   for (const [name, body] of Object.entries(assets)) {
     await page.route(`**/_file/assets/rq/${name}.*.json`, (route) => route.fulfill({contentType: "application/json", body: JSON.stringify(body)}));
   }
-  await page.goto(`${server.url}/notebooks/rq1`);
+  await page.goto(`${site.server.url}/notebooks/rq1`);
   await page.waitForSelector("main h1");
   expect(await settledCellErrors(page)).toEqual([]);
   return {page, errors};

@@ -1,6 +1,8 @@
 import {existsSync, readdirSync} from "node:fs";
 import {join, relative} from "node:path";
-import type {Page} from "playwright-core";
+import type {Browser, Page} from "playwright-core";
+import {afterAll, beforeAll} from "vitest";
+import {launchChromium, serveStatic, type StaticServer} from "./harness.js";
 
 export const DIST = "dist";
 
@@ -32,4 +34,22 @@ export function sitePages(): string[] {
 export async function settledCellErrors(page: Page, timeout = 120_000): Promise<string[]> {
   await page.waitForFunction(() => document.querySelectorAll(".observablehq--running").length === 0, null, {timeout});
   return page.$$eval(".observablehq--error", (nodes) => nodes.map((n) => n.textContent ?? ""));
+}
+
+/**
+ * Serves the built site on localhost to one Chromium for the calling test file: launched before
+ * its tests, closed after them. Read `site.browser` and `site.server` inside tests.
+ */
+export function builtSiteInChromium(): {browser: Browser; server: StaticServer} {
+  const site = {} as {browser: Browser; server: StaticServer};
+  beforeAll(async () => {
+    requireBuiltSite();
+    site.server = await serveStatic(DIST);
+    site.browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await site.browser?.close();
+    await site.server?.close();
+  });
+  return site;
 }

@@ -1,26 +1,15 @@
-import type {Browser, Page} from "playwright-core";
-import {afterAll, beforeAll, describe, expect, it} from "vitest";
-import {launchChromium, openPage, serveStatic, type PageLog, type StaticServer} from "./harness.js";
-import {DIST, requireBuiltSite} from "./site.js";
+import type {Page} from "playwright-core";
+import {describe, expect, it} from "vitest";
+import {openPage, type PageLog} from "./harness.js";
+import {builtSiteInChromium} from "./site.js";
 
-let browser: Browser;
-let server: StaticServer;
-
-beforeAll(async () => {
-  requireBuiltSite();
-  server = await serveStatic(DIST);
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const site = builtSiteInChromium();
 
 // Small batches keep each step short in headless Chromium's wasm on two loaded cores.
 const QUICK = "batch=8&steps=400&eval=0&warmup=2";
 
 async function openTrain(query: string): Promise<{page: Page; log: PageLog}> {
-  const opened = await openPage(browser, `${server.url}/notebooks/train?${query}`);
+  const opened = await openPage(site.browser, `${site.server.url}/notebooks/train?${query}`);
   await opened.page.waitForSelector(".train-status", {timeout: 120_000});
   return opened;
 }
