@@ -19,11 +19,13 @@ import {parseArgs} from "../progress.js";
 // --per-set and --retrieval shrink the sets for a quick look; the committed table uses the defaults.
 const args = parseArgs(process.argv.slice(2));
 const sizes = {perSet: Number(args.get("per-set") ?? 500), retrievalCount: Number(args.get("retrieval") ?? 1000)};
+// --dir evaluates teachers elsewhere (a trial run) and leaves the committed files and table alone.
+const dir = args.get("dir") ?? "data/teachers";
 
 if (!(await activateBackend("wasm"))) throw new Error("the wasm backend could not start");
 const sources = await loadSourcesFromDisk();
 const teachers = ["a", "b"].map((k) => {
-  const file = `data/teachers/teacher-${k}.ckpt`;
+  const file = `${dir}/teacher-${k}.ckpt`;
   const checkpoint = decodeCheckpoint(readFileSync(file), file);
   return {name: `teacher-${k}`, step: checkpoint.step, ...modelFromCheckpoint(checkpoint)};
 });
@@ -47,7 +49,7 @@ const rows: string[] = [];
 for (const [name, enc, step] of [...teachers.map((t, i) => [t.name, encoders[i], `step ${t.step}`] as const), ["ensemble", ensemble(encoders), "both"] as const]) {
   const started = Date.now();
   const results = await evaluate(enc, sources, {...sizes, onProgress: (key, done, total) => process.stdout.write(`\r${name}: ${done}/${total} ${key}\x1b[K`)});
-  writeFileSync(`data/teachers/${name}.eval.jsonl`, recordsToJsonl(results));
+  writeFileSync(`${dir}/${name}.eval.jsonl`, recordsToJsonl(results));
   const g = aggregateScores(results);
   const cell = (key: string) => results.find((r) => r.key === key)!.metrics.main_metric.toFixed(3);
   rows.push(`| ${name} (${step}) | ${g.classification.toFixed(3)} | ${g.shift.toFixed(3)} | ${g.retrieval.toFixed(3)} | ${cell("specialised/digit_strip")} | ${cell("specialised/objects_128")} | ${cell("specialised/objects_256")} | ${g.average.toFixed(3)} |`);
@@ -64,6 +66,7 @@ const table = [
   ...rows,
   "<!-- teachers:end -->"
 ].join("\n");
+if (dir !== "data/teachers") process.exit(0);
 const readme = readFileSync("data/README.md", "utf8");
 const marked = /<!-- teachers:start -->[\s\S]*<!-- teachers:end -->/;
 writeFileSync("data/README.md", marked.test(readme) ? readme.replace(marked, table) : `${readme.trimEnd()}\n\n## Teachers\n\n${table}\n`);

@@ -1,7 +1,8 @@
-// `npm run data:teachers [-- --teacher a|b|both --steps N --batch B]`: trains the two ViT CLIP
-// teachers in Node (wasm) on a stream of fresh train-split scenes, checkpointing every
-// --every steps to data/teachers/<name>.ckpt (weights + optimizer + step) and resuming from
-// there when run again. The finished teachers are committed, weights only.
+// `npm run data:teachers [-- --teacher a|b|both --steps N --batch B --group K --dir D]`: trains the
+// two ViT CLIP teachers in Node (wasm) on a stream of fresh train-split scenes, in groups of K
+// that differ only by object (sceneStreamSource's identityGroup), checkpointing every --every
+// steps to D/teacher-<name>.ckpt (weights + optimizer + step) and resuming from there when run
+// again. The finished teachers are committed, weights only.
 import {existsSync, readFileSync, writeFileSync} from "node:fs";
 import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-wasm";
@@ -23,7 +24,9 @@ const steps = Number(args.get("steps") ?? 2000);
 const batchSize = Number(args.get("batch") ?? 64);
 const every = Number(args.get("every") ?? 100);
 const learningRate = Number(args.get("lr") ?? 1e-3);
-for (const [name, value] of Object.entries({steps, batchSize, every})) {
+const identityGroup = Number(args.get("group") ?? 8);
+const dir = args.get("dir") ?? "data/teachers";
+for (const [name, value] of Object.entries({steps, batchSize, every, group: identityGroup})) {
   if (!(Number.isInteger(value) && value > 0)) throw new Error(`--${name} must be a positive integer, got ${value}`);
 }
 
@@ -33,7 +36,7 @@ const tokenizer = labTokenizer();
 
 for (const key of which === "both" ? (["a", "b"] as const) : [which as "a" | "b"]) {
   const preset = TEACHERS[key];
-  const file = `data/teachers/teacher-${key}.ckpt`;
+  const file = `${dir}/teacher-${key}.ckpt`;
   const saved = existsSync(file) ? decodeCheckpoint(readFileSync(file), file) : null;
   if (saved && saved.step >= steps) {
     console.log(`teacher ${key}: already trained to step ${saved.step} (${file}); nothing to do`);
@@ -45,7 +48,7 @@ for (const key of which === "both" ? (["a", "b"] as const) : [which as "a" | "b"
       tokenizer,
       createModel: () => clipModelFor(preset, tokenizer),
       // A resumed run draws a fresh part of the stream rather than replaying its first scenes.
-      createSource: async (s) => sceneStreamSource(sources, {batchSize: s.batchSize, seed: sceneSeed(s.seed, resumeFrom)})
+      createSource: async (s) => sceneStreamSource(sources, {batchSize: s.batchSize, seed: sceneSeed(s.seed, resumeFrom), identityGroup})
     },
     {contrastiveWeight: 1, distillWeight: 0, steps, warmupSteps: Math.round(steps / 10), learningRate, batchSize, seed: preset.seed, evalEvery: 0, weightDecay: 0.1}
   );
@@ -56,7 +59,7 @@ for (const key of which === "both" ? (["a", "b"] as const) : [which as "a" | "b"
     console.log(`teacher ${key}: resuming at step ${saved.step} from ${file}`);
   }
   const counts = trainer.model.parameterCounts();
-  console.log(`teacher ${key}: ViT width ${preset.width}, depth ${preset.depth}; ${counts.image} image + ${counts.text} text parameters; ${steps} steps of batch ${batchSize} on ${tf.getBackend()}`);
+  console.log(`teacher ${key}: ViT width ${preset.width}, depth ${preset.depth}; ${counts.image} image + ${counts.text} text parameters; ${steps} steps of batch ${batchSize} in groups of ${identityGroup} on ${tf.getBackend()}`);
 
   const save = async (withOptimizer: boolean) => {
     const bytes = encodeCheckpoint({
@@ -65,7 +68,7 @@ for (const key of which === "both" ? (["a", "b"] as const) : [which as "a" | "b"
       weights: await trainer.model.exportWeights(),
       step: trainer.step,
       optimizer: withOptimizer ? await trainer.exportOptimizer() : undefined,
-      meta: {teacher: key, settings: trainer.settings, logitScale: (await trainer.model.logitScale().data())[0], savedAt: new Date().toISOString()}
+      meta: {teacher: key, settings: trainer.settings, identityGroup, logitScale: (await trainer.model.logitScale().data())[0], savedAt: new Date().toISOString()}
     });
     writeFileSync(file, bytes);
   };

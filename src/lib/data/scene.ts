@@ -114,3 +114,24 @@ export function sceneSeed(base: number, i: number): number {
   h = Math.imul(h, 0x846ca68b);
   return (h ^ (h >>> 16)) >>> 0;
 }
+
+/**
+ * `count` copies of `scene` that differ only in what their items are: same background, colours,
+ * sizes, positions and offsets, and in each item slot `count` different classes (the first copy
+ * keeps the scene's own). A batch made of such groups can only be told apart by shape, which is
+ * what zero-shot classification needs and what colour and position otherwise let a model skip.
+ * Copies keep the scene's seed, so they are not redrawn by sampleScene.
+ */
+export function identityVariants(scene: Scene, sources: Sources, count: number, rng: Rng): Scene[] {
+  if (!(Number.isInteger(count) && count >= 1 && count <= CLASSES.length)) {
+    throw new Error(`identityVariants: count must be an integer in 1..${CLASSES.length}, got ${count}`);
+  }
+  const slots = scene.items.map((item) => [item.classId, ...rng.shuffle(CLASSES.map((c) => c.id).filter((id) => id !== item.classId))]);
+  return Array.from({length: count}, (_, k) => ({
+    ...scene,
+    items: scene.items.map((item, j) => {
+      const classId = slots[j][k];
+      return k === 0 ? item : {...item, classId, index: rng.pick(classIndices(sources, scene.split, classId))};
+    })
+  }));
+}

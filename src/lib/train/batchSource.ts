@@ -3,7 +3,7 @@ import {applyAugmentation, sampleAugmentation} from "../data/augmentation.js";
 import {groundTruthCaption, syntheticCaptions} from "../data/captions.js";
 import {stackImages, type ImageBatch} from "../data/image.js";
 import {renderScene} from "../data/render.js";
-import {sampleScene, sceneSeed} from "../data/scene.js";
+import {identityVariants, sampleScene, sceneSeed} from "../data/scene.js";
 import type {ReinforcedBatch, ReinforcedSet} from "../data/reinforcedLoader.js";
 import type {Sources} from "../data/sources.js";
 
@@ -62,8 +62,19 @@ export function reinforcedSource(set: ReinforcedSet, sources: Sources, {batchSiz
  * An endless stream of fresh scenes from the train split, each with a newly drawn augmentation
  * and, half the time, one of its synthetic captions in place of the ground truth: what the
  * teachers learn from. It has no teachers, so the trainer optimises CLIP's loss alone.
+ *
+ * With `identityGroup` = k > 1 the batch is made of groups of k scenes that share everything
+ * but their items' classes (identityVariants): inside a group only the object tells captions
+ * apart. Without it a small CLIP separates a batch by colour, size and position and never
+ * learns what a 7 looks like (measured: zero-shot digits at chance after 600 steps).
  */
-export function sceneStreamSource(sources: Sources, {batchSize, seed, size = 64}: {batchSize: number; seed: number; size?: number}): BatchSource {
+export function sceneStreamSource(
+  sources: Sources,
+  {batchSize, seed, size = 64, identityGroup = 1}: {batchSize: number; seed: number; size?: number; identityGroup?: number}
+): BatchSource {
+  if (!(Number.isInteger(identityGroup) && identityGroup >= 1 && batchSize % identityGroup === 0)) {
+    throw new Error(`sceneStreamSource: identityGroup must be a positive integer dividing batchSize=${batchSize}, got ${identityGroup}`);
+  }
   const rng = new Rng(seed);
   let drawn = 0;
   return {
@@ -73,14 +84,14 @@ export function sceneStreamSource(sources: Sources, {batchSize, seed, size = 64}
       const images = [];
       const captions: string[] = [];
       const synthetic: string[] = [];
-      for (let i = 0; i < batchSize; i++) {
-        const scene = sampleScene(sceneSeed(seed, drawn++), sources, "train");
-        images.push(applyAugmentation(renderScene(scene, sources, size), sampleAugmentation(rng)));
-        const alternatives = syntheticCaptions(scene);
-        const truth = groundTruthCaption(scene);
-        const other = rng.pick(alternatives);
-        captions.push(rng.next() < 0.5 ? truth : other);
-        synthetic.push(other);
+      for (let g = 0; g < batchSize / identityGroup; g++) {
+        const base = sampleScene(sceneSeed(seed, drawn++), sources, "train");
+        for (const scene of identityGroup === 1 ? [base] : identityVariants(base, sources, identityGroup, rng)) {
+          images.push(applyAugmentation(renderScene(scene, sources, size), sampleAugmentation(rng)));
+          const other = rng.pick(syntheticCaptions(scene));
+          captions.push(rng.next() < 0.5 ? groundTruthCaption(scene) : other);
+          synthetic.push(other);
+        }
       }
       return {images: stackImages(images), captions, syntheticCaptions: synthetic};
     }

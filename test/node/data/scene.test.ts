@@ -4,7 +4,9 @@ import {ITEM_COLOURS} from "../../../src/lib/data/colours.js";
 import {EXTENTS, ANCHORS, sceneLayout} from "../../../src/lib/data/layout.js";
 import {loadSourcesFromDisk} from "../../../src/lib/data/nodeFiles.js";
 import {renderLayout, renderScene} from "../../../src/lib/data/render.js";
-import {BACKGROUND_KINDS, POSITIONS, sampleScene, sceneSeed, type Scene} from "../../../src/lib/data/scene.js";
+import {BACKGROUND_KINDS, identityVariants, POSITIONS, sampleScene, sceneSeed, type Scene} from "../../../src/lib/data/scene.js";
+import {Rng} from "../../../src/lib/random/rng.js";
+import {sceneStreamSource} from "../../../src/lib/train/batchSource.js";
 import {classIndices, type Sources} from "../../../src/lib/data/sources.js";
 
 let sources: Sources;
@@ -147,5 +149,42 @@ describe("scene generator", () => {
     const scene = sampleScene(5, sources, "test", {identities: [{classId: 3, index: sources.digits.splits.test.count + 10}]});
     expect(() => renderScene(scene, sources)).toThrow(/glyph index .* digits "3" in the test split/);
     expect(() => sampleScene(5, sources, "test", {identities: [{classId: 20, index: 0}]})).toThrow(/classId must be an integer in 0\.\.19/);
+  });
+
+  it("makes identity variants that differ only in what the items are, each slot a different class", () => {
+    for (const seed of [3, 4, 9]) {
+      const scene = sampleScene(seed, sources, "train", {itemCount: seed === 3 ? 1 : 2});
+      const variants = identityVariants(scene, sources, 8, new Rng(seed));
+      expect(variants[0]).toEqual(scene);
+      for (const [j, item] of scene.items.entries()) {
+        expect(new Set(variants.map((v) => v.items[j].classId)).size).toBe(8);
+        for (const v of variants) {
+          const {classId, index, ...layout} = v.items[j];
+          const {classId: _c, index: _i, ...original} = item;
+          expect(layout).toEqual(original);
+          expect(classIndices(sources, "train", classId)).toContain(index);
+        }
+      }
+      for (const v of variants) expect(v.background).toEqual(scene.background);
+    }
+    expect(() => identityVariants(sampleScene(1, sources, "train"), sources, 21, new Rng(1))).toThrow(/count must be an integer in 1\.\.20, got 21/);
+  });
+
+  it("streams teacher batches in identity groups: inside a group the captions differ only by the objects", async () => {
+    const batch = await sceneStreamSource(sources, {batchSize: 16, seed: 7, identityGroup: 4}).next();
+    expect(batch.images.count).toBe(16);
+    const objectWords = new Set(CLASSES.flatMap((c) => [...c.nouns, ...c.kinds].flatMap((n) => n.split(" "))));
+    // Ground-truth captions (half of them) of one group share every word that is not an object's.
+    const frame = (caption: string) => caption.split(" ").filter((w) => !objectWords.has(w) && w !== "a" && w !== "an").join(" ");
+    let compared = 0;
+    for (let g = 0; g < 4; g++) {
+      const group = batch.captions.slice(4 * g, 4 * g + 4).filter((c) => c.startsWith("a ") && !batch.syntheticCaptions.includes(c));
+      for (const c of group.slice(1)) {
+        expect(frame(c)).toBe(frame(group[0]));
+        compared++;
+      }
+    }
+    expect(compared).toBeGreaterThan(0);
+    expect(() => sceneStreamSource(sources, {batchSize: 10, seed: 1, identityGroup: 4})).toThrow(/identityGroup must be a positive integer dividing batchSize=10, got 4/);
   });
 });
