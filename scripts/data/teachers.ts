@@ -1,6 +1,6 @@
-// `npm run data:teachers [-- --teacher a|b|both --steps N --batch B --group K --dir D]`: trains the
-// two ViT CLIP teachers in Node (wasm) on a stream of fresh train-split scenes, in groups of K
-// that differ only by object (sceneStreamSource's identityGroup), checkpointing every --every
+// `npm run data:teachers [-- --teacher a|b|both --steps N --batch B --group K --dir D]`: trains
+// the two ViT CLIP teachers in Node (wasm) on a stream of fresh train-split scenes, in groups of
+// K (16) that differ only by object (sceneStreamSource's identityGroup), checkpointing every --every
 // steps to D/teacher-<name>.ckpt (weights + optimizer + step) and resuming from there when run
 // again. The finished teachers are committed, weights only.
 import {existsSync, readFileSync, writeFileSync} from "node:fs";
@@ -16,17 +16,20 @@ import {clipModelFor, labTokenizer} from "../../src/lib/train/models.js";
 import {Trainer} from "../../src/lib/train/trainer.js";
 import {parseArgs, progressLine} from "../progress.js";
 
-const TEACHERS = {a: VIT_TEACHER_A, b: VIT_TEACHER_B} as const;
+// The committed teachers' budgets: each ~37 minutes here unloaded (A's step is ~1.4× B's), so
+// both fit the 90 minutes on 2 cores one after the other, or ~40 minutes side by side
+// (`--teacher a` and `--teacher b` in two terminals).
+const TEACHERS = {a: {preset: VIT_TEACHER_A, steps: 1700}, b: {preset: VIT_TEACHER_B, steps: 2400}} as const;
 const args = parseArgs(process.argv.slice(2));
 const which = args.get("teacher") ?? "both";
 if (!["a", "b", "both"].includes(which)) throw new Error(`--teacher must be a, b or both, got "${which}"`);
-const steps = Number(args.get("steps") ?? 2000);
+const stepsOption = args.has("steps") ? Number(args.get("steps")) : null;
 const batchSize = Number(args.get("batch") ?? 64);
 const every = Number(args.get("every") ?? 100);
 const learningRate = Number(args.get("lr") ?? 1e-3);
-const identityGroup = Number(args.get("group") ?? 8);
+const identityGroup = Number(args.get("group") ?? 16);
 const dir = args.get("dir") ?? "data/teachers";
-for (const [name, value] of Object.entries({steps, batchSize, every, group: identityGroup})) {
+for (const [name, value] of Object.entries({steps: stepsOption ?? 1, batchSize, every, group: identityGroup})) {
   if (!(Number.isInteger(value) && value > 0)) throw new Error(`--${name} must be a positive integer, got ${value}`);
 }
 
@@ -35,7 +38,8 @@ const sources = await loadSourcesFromDisk();
 const tokenizer = labTokenizer();
 
 for (const key of which === "both" ? (["a", "b"] as const) : [which as "a" | "b"]) {
-  const preset = TEACHERS[key];
+  const {preset} = TEACHERS[key];
+  const steps = stepsOption ?? TEACHERS[key].steps;
   const file = `${dir}/teacher-${key}.ckpt`;
   const saved = existsSync(file) ? decodeCheckpoint(readFileSync(file), file) : null;
   if (saved && saved.step >= steps) {
