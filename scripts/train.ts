@@ -19,7 +19,7 @@ import {Trainer, type StepMetrics} from "../src/lib/train/trainer.js";
 import {parseArgs, progressLine} from "./progress.js";
 
 const args = parseArgs(process.argv.slice(2));
-const known = ["weights", "steps", "seed", "student", "out", "lr", "batch", "warmup", "teacher-scale", "dr", "eval-every", "data", "per-set"];
+const known = ["weights", "steps", "seed", "student", "out", "lr", "batch", "warmup", "teacher-scale", "dr", "eval-every", "data", "per-set", "retrieval"];
 for (const key of args.keys()) if (!known.includes(key)) throw new Error(`unknown option --${key}; known: ${known.map((k) => `--${k}`).join(" ")}`);
 const out = args.get("out");
 if (!out) throw new Error("--out <folder> is required (e.g. --out data/runs/my-run)");
@@ -52,7 +52,7 @@ const trainer = await Trainer.create(
     tokenizer,
     createModel: (s) => studentModel(s.student, tokenizer, s.seed),
     createSource: async (s) => reinforcedSource(set, sources, {batchSize: s.batchSize, seed: s.seed}),
-    evaluate: suiteEvaluator(sources, {perSet: number("per-set") ?? 500})
+    evaluate: suiteEvaluator(sources, {perSet: number("per-set") ?? 500, retrievalCount: number("retrieval") ?? 1000})
   },
   settings
 );
