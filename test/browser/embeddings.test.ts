@@ -1,8 +1,8 @@
 import {readdirSync} from "node:fs";
 import {join} from "node:path";
 import * as tf from "@tensorflow/tfjs";
-import type {Browser, Page} from "playwright-core";
-import {afterAll, beforeAll, describe, expect, it} from "vitest";
+import type {Page} from "playwright-core";
+import {beforeAll, describe, expect, it} from "vitest";
 import {className} from "../../src/lib/data/classes.js";
 import {diskReader, loadSourcesFromDisk} from "../../src/lib/data/nodeFiles.js";
 import {ReinforcedSet} from "../../src/lib/data/reinforcedLoader.js";
@@ -10,8 +10,8 @@ import {meanSliceCosine, topK} from "../../src/lib/embed/nearest.js";
 import {loadProbeSet, type ProbeSet} from "../../src/lib/embed/probeSet.js";
 import {slicesOf} from "../../src/lib/embed/slices.js";
 import {loadTeacherEncoders, teacherTextRow} from "../../src/lib/embed/teacherEncoders.js";
-import {launchChromium, openPage, serveStatic, type PageLog, type StaticServer} from "./harness.js";
-import {DIST, requireBuiltSite, settledCellErrors} from "./site.js";
+import {openPage, type PageLog} from "./harness.js";
+import {builtSiteInChromium, DIST, settledCellErrors} from "./site.js";
 
 // The page runs in Chromium; this file rebuilds its probe set and the teachers' ranking in Node
 // (cpu) from the very files the built site serves, and checks the page shows what they give.
@@ -20,8 +20,7 @@ const PROBE = 200;
 const K = 8;
 const QUERY = "a small blue sneaker at the bottom";
 
-let browser: Browser;
-let server: StaticServer;
+const site = builtSiteInChromium();
 let page: Page;
 let log: PageLog;
 let probe: ProbeSet;
@@ -40,17 +39,10 @@ function builtFiles(dir: string): (name: string) => Promise<Uint8Array> {
 }
 
 beforeAll(async () => {
-  requireBuiltSite();
   await tf.setBackend("cpu");
   probe = await loadProbeSet(await ReinforcedSet.open(builtFiles("reinforced")), await loadSourcesFromDisk(), PROBE);
-  server = await serveStatic(DIST);
-  browser = await launchChromium();
-  ({page, log} = await openPage(browser, `${server.url}/notebooks/embeddings`));
+  ({page, log} = await openPage(site.browser, `${site.server.url}/notebooks/embeddings`));
   await page.waitForSelector("main h1");
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
 });
 
 const attribute = async (selector: string, name: string) => (await page.getAttribute(selector, name))!;

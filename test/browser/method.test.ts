@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
-import type {Browser, Page} from "playwright-core";
-import {afterAll, beforeAll, describe, expect, it} from "vitest";
+import type {Page} from "playwright-core";
+import {beforeAll, describe, expect, it} from "vitest";
 import {diskReader} from "../../src/lib/data/nodeFiles.js";
 import {ReinforcedSet} from "../../src/lib/data/reinforcedLoader.js";
 import type {ReinforcedShard} from "../../src/lib/data/reinforcedFormat.js";
@@ -10,33 +10,25 @@ import {dmclipLoss} from "../../src/lib/distill/dmclipLoss.js";
 import {similarityLogits} from "../../src/lib/distill/similarity.js";
 import {selectiveScan} from "../../src/lib/mamba/selectiveScan.js";
 import {Rng} from "../../src/lib/random/rng.js";
-import {launchChromium, openPage, serveStatic, type PageLog, type StaticServer} from "./harness.js";
-import {DIST, requireBuiltSite, settledCellErrors} from "./site.js";
+import {openPage, type PageLog} from "./harness.js";
+import {builtSiteInChromium, settledCellErrors} from "./site.js";
 
 // The page runs the library in Chromium (wasm); this file runs the same library in Node (cpu)
 // on the inputs the page reports, and checks that the page shows what the library computes.
 
-let browser: Browser;
-let server: StaticServer;
+const site = builtSiteInChromium();
 let page: Page;
 let log: PageLog;
 let set: ReinforcedSet;
 let shard: ReinforcedShard;
 
 beforeAll(async () => {
-  requireBuiltSite();
   await tf.setBackend("cpu");
   set = await ReinforcedSet.open(diskReader("data/reinforced"));
   shard = await set.readShard(0);
-  server = await serveStatic(DIST);
-  browser = await launchChromium();
-  ({page, log} = await openPage(browser, `${server.url}/notebooks/method`));
+  ({page, log} = await openPage(site.browser, `${site.server.url}/notebooks/method`));
   await page.waitForSelector("main h1");
   expect(await settledCellErrors(page)).toEqual([]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
 });
 
 const json = async <T>(selector: string, attribute: string): Promise<T> => JSON.parse((await page.getAttribute(selector, attribute))!);

@@ -1,9 +1,9 @@
 import {mkdirSync, openSync, closeSync, ftruncateSync, readFileSync} from "node:fs";
 import {resolve} from "node:path";
-import type {Browser, Page} from "playwright-core";
-import {afterAll, beforeAll, describe, expect, it} from "vitest";
-import {launchChromium, openPage, serveStatic, type PageLog, type StaticServer} from "./harness.js";
-import {DIST, requireBuiltSite, settledCellErrors} from "./site.js";
+import type {Page} from "playwright-core";
+import {beforeAll, describe, expect, it} from "vitest";
+import {openPage, type PageLog} from "./harness.js";
+import {builtSiteInChromium, settledCellErrors} from "./site.js";
 import {labMeansFromFile} from "../fixtures/results/labMeans.js";
 
 const FIXTURES = resolve("test/fixtures/results");
@@ -21,22 +21,14 @@ const withoutCommittedRuns = (p: Page) =>
     route.fulfill({contentType: "application/json", body: JSON.stringify({manifest: null, runs: [], problems: []})})
   );
 
-let browser: Browser;
-let server: StaticServer;
+const site = builtSiteInChromium();
 let page: Page;
 let log: PageLog;
 
 beforeAll(async () => {
-  requireBuiltSite();
-  server = await serveStatic(DIST);
-  browser = await launchChromium();
-  ({page, log} = await openPage(browser, `${server.url}/notebooks/results`, {before: withoutCommittedRuns}));
+  ({page, log} = await openPage(site.browser, `${site.server.url}/notebooks/results`, {before: withoutCommittedRuns}));
   await page.waitForSelector("main h1");
   expect(await settledCellErrors(page)).toEqual([]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
 });
 
 const runCount = (p: Page = page) => p.$eval("main .results-runs", (el) => Number((el as HTMLElement).dataset.count));
@@ -161,7 +153,7 @@ describe("the results page", () => {
     expect(csv).toContain("group,datacomp/imagenet,ImageNet,60,55,5,1/1,1/1");
     const link = await page.$eval("input.results-view-link", (el) => (el as HTMLInputElement).value);
     expect(link).toMatch(/#view=[A-Za-z0-9_-]+$/);
-    const fresh = await openPage(browser, link, {before: withoutCommittedRuns});
+    const fresh = await openPage(site.browser, link, {before: withoutCommittedRuns});
     await fresh.page.waitForSelector("table.results-groups");
     expect(await settledCellErrors(fresh.page)).toEqual([]);
     expect(await groupValues(fresh.page)).toEqual(await groupValues());
@@ -179,7 +171,7 @@ describe("the results page", () => {
 
 describe("the results page with files our own evaluation wrote", () => {
   it("shows our groups' means, the means of each file's suites", async () => {
-    const fresh = await openPage(browser, `${server.url}/notebooks/results`, {before: withoutCommittedRuns});
+    const fresh = await openPage(site.browser, `${site.server.url}/notebooks/results`, {before: withoutCommittedRuns});
     expect(await settledCellErrors(fresh.page)).toEqual([]);
     const files = ["lab-teacher-a.jsonl", "lab-teacher-b.jsonl"];
     await fresh.page.setInputFiles("input.results-file-input", files.map(fixture));
@@ -198,7 +190,7 @@ describe("the results page with files our own evaluation wrote", () => {
 describe("the results page with the committed runs", () => {
   it("loads every run that data/runs/index.json lists", async () => {
     const listed = JSON.parse(readFileSync("data/runs/index.json", "utf8")).runs.length;
-    const {page: p, log: l} = await openPage(browser, `${server.url}/notebooks/results`);
+    const {page: p, log: l} = await openPage(site.browser, `${site.server.url}/notebooks/results`);
     await p.waitForSelector("main .results-runs");
     await p.waitForFunction(() => document.querySelectorAll(".observablehq--running").length === 0);
     expect(await runCount(p)).toBe(listed);

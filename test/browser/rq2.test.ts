@@ -1,30 +1,22 @@
 import {existsSync} from "node:fs";
-import type {Browser, Page} from "playwright-core";
-import {afterAll, beforeAll, describe, expect, it} from "vitest";
+import type {Page} from "playwright-core";
+import {beforeAll, describe, expect, it} from "vitest";
 import {QUICK_PLAN} from "../../src/lib/rq/latencyStudy.js";
 import {SWEEP_METRICS} from "../../src/lib/rq/sweepTable.js";
 import {runResult} from "../node/rq/fixtures.js";
-import {launchChromium, openPage, serveStatic, type PageLog, type StaticServer} from "./harness.js";
-import {DIST, requireBuiltSite, settledCellErrors} from "./site.js";
+import {openPage, type PageLog} from "./harness.js";
+import {builtSiteInChromium, settledCellErrors} from "./site.js";
 
-let browser: Browser;
-let server: StaticServer;
+const site = builtSiteInChromium();
 let page: Page;
 let log: PageLog;
 
 beforeAll(async () => {
-  requireBuiltSite();
-  server = await serveStatic(DIST);
-  browser = await launchChromium();
-  ({page, log} = await openPage(browser, `${server.url}/notebooks/rq2`));
+  ({page, log} = await openPage(site.browser, `${site.server.url}/notebooks/rq2`));
   await page.waitForSelector("main h1");
   expect(await settledCellErrors(page)).toEqual([]);
   // The page's quick latency study runs as it loads, point by point.
   await page.waitForSelector('.rq-study-status[data-done="true"]', {timeout: 180_000});
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
 });
 
 describe("the RQ2 page", () => {
@@ -80,11 +72,11 @@ describe("the RQ2 page's accuracy section", () => {
       runResult(`vim-${seed}`, {...settings, student: "vim", seed}, (k) => 0.4 + 0.01 * seed + (k === "specialised/digit_strip" ? 0.05 : -0.02)),
       runResult(`vit-${seed}`, {...settings, student: "vit", seed}, () => 0.4 + 0.01 * seed)
     ]);
-    const other = await browser.newPage();
+    const other = await site.browser.newPage();
     await other.route("**/_file/assets/rq/rq2-runs.*.json", (route) =>
       route.fulfill({contentType: "application/json", body: JSON.stringify({manifest: "data/runs/rq2/index.json", runs, problems: []})})
     );
-    await other.goto(`${server.url}/notebooks/rq2`);
+    await other.goto(`${site.server.url}/notebooks/rq2`);
     await other.waitForSelector("table.rq-students");
     const rows = await other.$$eval("table.rq-students tbody tr", (trs) => trs.map((tr) => [(tr as HTMLElement).dataset.metric, tr.children[3].textContent]));
     expect(rows.map((r) => r[0])).toEqual(SWEEP_METRICS.map((m) => m.key));
