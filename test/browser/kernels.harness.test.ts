@@ -1,22 +1,12 @@
-import type {Browser} from "playwright-core";
-import {afterAll, beforeAll, describe, expect, it} from "vitest";
-import {bundleEntry, launchChromium, openPage, serveStatic, type StaticServer} from "./harness.js";
+import {describe, expect, it} from "vitest";
+import {bundleEntry, openPage} from "./harness.js";
+import {servedInChromium} from "./site.js";
 
-let browser: Browser;
-let server: StaticServer;
-
-beforeAll(async () => {
-  server = await serveStatic(await bundleEntry("test/browser/entries/ops.ts"));
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const served = servedInChromium(() => bundleEntry("test/browser/entries/ops.ts"));
 
 describe("Chromium harness", () => {
   it.each(["webgpu", "webgl", "wasm", "cpu"])("runs a matmul on %s", async (backend) => {
-    const {page, log} = await openPage(browser, server.url);
+    const {page, log} = await openPage(served.browser, served.server.url);
     await page.waitForFunction(() => "lab" in window);
     const result = await page.evaluate(async (name) => {
       const {tf, use} = (window as any).lab;

@@ -1,24 +1,15 @@
 import * as tf from "@tensorflow/tfjs";
-import type {Browser, Page} from "playwright-core";
+import type {Page} from "playwright-core";
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 import type {LossCase} from "./entries/losses.js";
-import {bundleEntry, launchChromium, openPage, serveStatic, type PageLog, type StaticServer} from "./harness.js";
+import {bundleEntry, openPage, type PageLog} from "./harness.js";
+import {servedInChromium} from "./site.js";
 import {Rng} from "../../src/lib/random/rng.js";
 import {relativeError} from "../node/backends.js";
 import {modelLossWithGrads, tinyModelCase} from "../node/clip/fixtures.js";
 import {clipReference, distillReference, identity, randomEmbeddings, type Reference} from "../node/distill/lossReference.js";
 
-let browser: Browser;
-let server: StaticServer;
-
-beforeAll(async () => {
-  server = await serveStatic(await bundleEntry("test/browser/entries/losses.ts"));
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const served = servedInChromium(() => bundleEntry("test/browser/entries/losses.ts"));
 
 // Small shapes: SwiftShader's WebGPU is correct but slow.
 const rng = new Rng(2026);
@@ -81,7 +72,7 @@ describe.each(["webgpu", "wasm"])("DM-CLIP losses in Chromium on %s", (backend) 
   let page: Page;
   let log: PageLog;
   beforeAll(async () => {
-    ({page, log} = await openPage(browser, server.url));
+    ({page, log} = await openPage(served.browser, served.server.url));
     await page.waitForFunction(() => "lab" in window);
     expect(await page.evaluate((name) => (window as any).lab.use(name), backend)).toBe(true);
   });

@@ -1,18 +1,8 @@
-import type {Browser} from "playwright-core";
-import {afterAll, beforeAll, describe, expect, it} from "vitest";
-import {bundleEntry, launchChromium, openPage, serveStatic, type StaticServer} from "./harness.js";
+import {describe, expect, it} from "vitest";
+import {bundleEntry, openPage} from "./harness.js";
+import {servedInChromium} from "./site.js";
 
-let browser: Browser;
-let server: StaticServer;
-
-beforeAll(async () => {
-  server = await serveStatic(await bundleEntry("test/browser/entries/mamba.ts"));
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const served = servedInChromium(() => bundleEntry("test/browser/entries/mamba.ts"));
 
 interface CheckAll {
   fused: boolean;
@@ -23,7 +13,7 @@ interface CheckAll {
 
 describe.each(["webgpu", "webgl", "wasm"])("Mamba core in Chromium on %s", (backend) => {
   it("fused scans match the reference (forward, every gradient), and so does the encoder's training gradient", async () => {
-    const {page, log} = await openPage(browser, server.url);
+    const {page, log} = await openPage(served.browser, served.server.url);
     // WebGPU reports invalid pipelines and bind groups as console warnings, then computes zeros.
     const warnings: string[] = [];
     page.on("console", (msg) => {

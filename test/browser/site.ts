@@ -37,19 +37,27 @@ export async function settledCellErrors(page: Page, timeout = 120_000): Promise<
 }
 
 /**
- * Serves the built site on localhost to one Chromium for the calling test file: launched before
- * its tests, closed after them. Read `site.browser` and `site.server` inside tests.
+ * Serves a folder on localhost to one Chromium for the calling test file: launched before its
+ * tests, closed after them. `root` is called in the set-up (it may build the folder). Read
+ * `served.browser` and `served.server` inside tests.
  */
-export function builtSiteInChromium(): {browser: Browser; server: StaticServer} {
-  const site = {} as {browser: Browser; server: StaticServer};
+export function servedInChromium(root: () => string | Promise<string>): {browser: Browser; server: StaticServer} {
+  const served = {} as {browser: Browser; server: StaticServer};
   beforeAll(async () => {
-    requireBuiltSite();
-    site.server = await serveStatic(DIST);
-    site.browser = await launchChromium();
+    served.server = await serveStatic(await root());
+    served.browser = await launchChromium();
   });
   afterAll(async () => {
-    await site.browser?.close();
-    await site.server?.close();
+    await served.browser?.close();
+    await served.server?.close();
   });
-  return site;
+  return served;
+}
+
+/** The built site (`dist/`), served as servedInChromium does. */
+export function builtSiteInChromium(): {browser: Browser; server: StaticServer} {
+  return servedInChromium(() => {
+    requireBuiltSite();
+    return DIST;
+  });
 }

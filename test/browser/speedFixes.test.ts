@@ -1,18 +1,8 @@
-import type {Browser} from "playwright-core";
-import {afterAll, beforeAll, describe, expect, it} from "vitest";
-import {bundleEntry, launchChromium, openPage, serveStatic, type StaticServer} from "./harness.js";
+import {describe, expect, it} from "vitest";
+import {bundleEntry, openPage} from "./harness.js";
+import {servedInChromium} from "./site.js";
 
-let browser: Browser;
-let server: StaticServer;
-
-beforeAll(async () => {
-  server = await serveStatic(await bundleEntry("test/browser/entries/speedFixes.ts"));
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const served = servedInChromium(() => bundleEntry("test/browser/entries/speedFixes.ts"));
 
 const TOLERANCE = 1e-4;
 
@@ -27,7 +17,7 @@ const BACKENDS: Array<[string, string, number]> = [
 
 describe("speed fixes in Chromium", () => {
   it.each(BACKENDS)("keep every value and gradient on %s (cases: '%s…'), installed once across a backend switch", async (backend, prefix, minimum) => {
-    const {page, log} = await openPage(browser, server.url);
+    const {page, log} = await openPage(served.browser, served.server.url);
     await page.waitForFunction(() => "lab" in window);
     const result = await page.evaluate(async ([name, only]) => {
       const {use, check} = (window as any).lab;
