@@ -133,12 +133,21 @@ export function rq1Verdict(rows: readonly SweepRow[], {metrics = SWEEP_METRICS, 
     if (!ok) excluded.push(`${r.name}: w_c = ${r.contrastiveWeight}, w_d = ${r.distillWeight} is off the grid w_c = 1 − w_d`);
     return ok;
   });
-  const students = new Set(onGrid.map((r) => r.student));
+  // Runs trained with another budget or recipe (steps, batch, learning rate, …) are not
+  // comparable: keep the most common recipe, and the earliest listed among equals.
+  const counts = new Map<string, number>();
+  for (const r of onGrid) counts.set(r.recipe, (counts.get(r.recipe) ?? 0) + 1);
+  const recipe = [...counts].reduce<[string, number] | null>((best, c) => (best === null || c[1] > best[1] ? c : best), null)?.[0];
+  const comparable = onGrid.filter((r) => {
+    if (r.recipe !== recipe) excluded.push(`${r.name}: trained with ${r.recipe}, where the sweep's other runs used ${recipe}`);
+    return r.recipe === recipe;
+  });
+  const students = new Set(comparable.map((r) => r.student));
   if (students.size > 1) excluded.push(`the runs mix students (${[...students].join(", ")}); they are compared together`);
-  const findings = metrics.map((m) => metricFindings(m, onGrid, posterLambda)).filter((f): f is MetricFindings => f !== null);
-  const lambdas = [...new Set(onGrid.map((r) => r.distillWeight))].sort((a, b) => a - b);
-  const seeds = [...new Set(onGrid.map((r) => r.seed))].sort((a, b) => a - b);
-  const base = {runs: onGrid.length, lambdas, seeds, posterLambda, excluded, metrics: findings};
+  const findings = metrics.map((m) => metricFindings(m, comparable, posterLambda)).filter((f): f is MetricFindings => f !== null);
+  const lambdas = [...new Set(comparable.map((r) => r.distillWeight))].sort((a, b) => a - b);
+  const seeds = [...new Set(comparable.map((r) => r.seed))].sort((a, b) => a - b);
+  const base = {runs: comparable.length, lambdas, seeds, posterLambda, excluded, metrics: findings};
   if (findings.length === 0) {
     return {...base, headline: "No runs to judge yet.", sentences: []};
   }

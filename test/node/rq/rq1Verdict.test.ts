@@ -76,6 +76,15 @@ describe("rq1Verdict", () => {
     expect(v.metrics[0].outcome).toBe("tie");
   });
 
+  it("leaves out runs trained with another budget, naming the difference", () => {
+    const longer = sweepRows([runResult("long", {contrastiveWeight: 0.25, distillWeight: 0.75, seed: 1, steps: 9999}, () => 0.9)]).rows;
+    const v = rq1Verdict([...rows(() => 0.4), ...longer], {metrics: average});
+    expect(v.runs).toBe(15);
+    expect(v.excluded).toHaveLength(1);
+    expect(v.excluded[0]).toMatch(/^long: trained with .*steps=9999.*, where the sweep's other runs used .*steps=(?!9999)/);
+    expect(v.metrics[0].outcome).toBe("tie");
+  });
+
   it("has nothing to say about no runs", () => {
     const v = rq1Verdict([]);
     expect(v.metrics).toEqual([]);
