@@ -1,92 +1,126 @@
-// `npm run data:teachers [-- --teacher a|b|both --steps N --batch B --group K --dir D]`: trains
-// the two ViT CLIP teachers in Node (wasm) on a stream of fresh train-split scenes, in groups of
-// K (16) that differ only by object (sceneStreamSource's identityGroup), checkpointing every --every
-// steps to D/teacher-<name>.ckpt (weights + optimizer + step) and resuming from there when run
-// again. The finished teachers are committed, weights only.
-import {existsSync, readFileSync, writeFileSync} from "node:fs";
-import * as tf from "@tensorflow/tfjs";
-import "@tensorflow/tfjs-backend-wasm";
+// `npm run data:teachers [-- --teacher a|b|both --steps N --dir D --snapshot DIR]`: trains the two
+// ViT CLIP teachers (convolutional stem, identity groups of 16) and writes them as lab checkpoints
+// D/teacher-<name>.ckpt, which the reinforced set, the evaluations and the pages load.
+//
+// 1. The training data: teacherStream.ts writes a pool of 2,400 batches (153,600 scenes in groups
+//    of 16, seeded, so a second machine gets the same bytes) into D/stream/, two halves at once.
+// 2. The arithmetic: teachers_torch.py, one process per teacher side by side (one thread each),
+//    resuming from D/train/teacher-<name>.pt, which is committed as training goes (docs/teachers.md
+//    says why PyTorch and how long it takes). Needs Debian's python3-torch ($PYTHON overrides the
+//    interpreter).
+// 3. The result: its weights, in the lab's names and layout, become a checkpoint through ClipModel's
+//    own importWeights, which checks every name and shape against the preset.
+// --snapshot DIR writes checkpoints of the teachers as they are now into DIR (to evaluate a run
+// in progress with `npm run data:eval-teachers -- --dir DIR`) and trains nothing.
+import {spawn} from "node:child_process";
+import {closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync} from "node:fs";
 import {VIT_TEACHER_A, VIT_TEACHER_B} from "../../src/lib/clip/presets.js";
-import {loadSourcesFromDisk} from "../../src/lib/data/nodeFiles.js";
-import {activateBackend} from "../../src/lib/runtime/backendSelection.js";
-import {sceneSeed} from "../../src/lib/data/scene.js";
-import {sceneStreamSource} from "../../src/lib/train/batchSource.js";
-import {decodeCheckpoint, encodeCheckpoint} from "../../src/lib/train/checkpoint.js";
+import type {NamedWeights} from "../../src/lib/clip/clipModel.js";
+import {encodeCheckpoint} from "../../src/lib/train/checkpoint.js";
 import {clipModelFor, labTokenizer} from "../../src/lib/train/models.js";
-import {Trainer} from "../../src/lib/train/trainer.js";
-import {parseArgs, progressLine} from "../progress.js";
+import {parseArgs} from "../progress.js";
 
-// The committed teachers' budgets. Measured side by side on this 2-core machine (`--teacher a`
-// and `--teacher b` in two terminals, one wasm thread each): A 1,700 steps in 40 minutes, B
-// 2,400 in 39 (A's step is ~1.45× B's). One after the other each runs at least as fast, so
-// `--teacher both` stays within ~80 minutes: under the 90 allowed.
-const TEACHERS = {a: {preset: VIT_TEACHER_A, steps: 1700}, b: {preset: VIT_TEACHER_B, steps: 2400}} as const;
+const TEACHERS = {a: VIT_TEACHER_A, b: VIT_TEACHER_B} as const;
+// Steps per teacher: B's 9,600 is the schedule on which a teacher of its size reached 0.71 on
+// Objects-20 (docs/teachers.md); A's step costs ~1.3× B's, so 7,200 lets the two finish together.
+const STEPS = {a: 7200, b: 9600} as const;
+const POOL = {seed: 1, batches: 2400, parts: 2, batchSize: 64, group: 16};
 const args = parseArgs(process.argv.slice(2));
+const fail = (message: string): never => {
+  console.error(`data:teachers: ${message}`);
+  process.exit(2);
+};
 const which = args.get("teacher") ?? "both";
-if (!["a", "b", "both"].includes(which)) throw new Error(`--teacher must be a, b or both, got "${which}"`);
+if (!["a", "b", "both"].includes(which)) fail(`--teacher must be a, b or both, got "${which}"`);
 const stepsOption = args.has("steps") ? Number(args.get("steps")) : null;
-const batchSize = Number(args.get("batch") ?? 64);
-const every = Number(args.get("every") ?? 100);
-const learningRate = Number(args.get("lr") ?? 1e-3);
-const identityGroup = Number(args.get("group") ?? 16);
+if (stepsOption !== null && !(Number.isInteger(stepsOption) && stepsOption > 0)) fail(`--steps must be a positive integer, got "${args.get("steps")}"`);
 const dir = args.get("dir") ?? "data/teachers";
-for (const [name, value] of Object.entries({...(stepsOption === null ? {} : {steps: stepsOption}), batchSize, every, group: identityGroup})) {
-  if (!(Number.isInteger(value) && value > 0)) throw new Error(`--${name} must be a positive integer, got ${value}`);
-}
-
-if (!(await activateBackend("wasm"))) throw new Error("the wasm backend could not start");
-const sources = await loadSourcesFromDisk();
+const snapshot = args.get("snapshot");
+const python = process.env.PYTHON ?? "/usr/bin/python3";
+const names = which === "both" ? (["a", "b"] as const) : [which as "a" | "b"];
 const tokenizer = labTokenizer();
 
-for (const key of which === "both" ? (["a", "b"] as const) : [which as "a" | "b"]) {
-  const {preset} = TEACHERS[key];
-  const steps = stepsOption ?? TEACHERS[key].steps;
-  const file = `${dir}/teacher-${key}.ckpt`;
-  const saved = existsSync(file) ? decodeCheckpoint(readFileSync(file), file) : null;
-  if (saved && saved.step >= steps) {
-    console.log(`teacher ${key}: already trained to step ${saved.step} (${file}); nothing to do`);
-    continue;
+/** The Python side's weight file: a JSON line (meta, arrays with name, shape, offset in floats), then float32 LE. */
+function readWeightFile(file: string): {meta: Record<string, unknown>; weights: NamedWeights} {
+  const bytes = readFileSync(file);
+  const newline = bytes.indexOf(10);
+  if (newline < 0) fail(`${file} has no header line`);
+  const header = JSON.parse(bytes.subarray(0, newline).toString("utf8")) as {meta: Record<string, unknown>; arrays: {name: string; shape: number[]; offset: number}[]};
+  const start = newline + 1;
+  const floats = new Float32Array(bytes.buffer.slice(bytes.byteOffset + start, bytes.byteOffset + bytes.length));
+  const weights: NamedWeights = new Map();
+  for (const {name, shape, offset} of header.arrays) {
+    const size = shape.reduce((a, b) => a * b, 1);
+    if (offset + size > floats.length) fail(`${file}: array ${name} runs past the end of the file`);
+    weights.set(name, {values: floats.slice(offset, offset + size), shape});
   }
-  const resumeFrom = saved?.step ?? 0;
-  const trainer = await Trainer.create(
-    {
-      tokenizer,
-      createModel: () => clipModelFor(preset, tokenizer),
-      // A resumed run draws a fresh part of the stream rather than replaying its first scenes.
-      createSource: async (s) => sceneStreamSource(sources, {batchSize: s.batchSize, seed: sceneSeed(s.seed, resumeFrom), identityGroup})
-    },
-    {contrastiveWeight: 1, distillWeight: 0, steps, warmupSteps: Math.round(steps / 10), learningRate, batchSize, seed: preset.seed, evalEvery: 0, weightDecay: 0.1}
+  return {meta: header.meta, weights};
+}
+
+/** Writes the weights that teachers_torch.py left for `name` as a lab checkpoint in `outDir`. */
+async function writeCheckpoint(name: "a" | "b", outDir: string): Promise<void> {
+  const source = `${dir}/train/teacher-${name}.weights.bin`;
+  if (!existsSync(source)) fail(`${source} does not exist yet: teacher ${name} has not reached its first checkpoint`);
+  const {meta, weights} = readWeightFile(source);
+  const model = clipModelFor(TEACHERS[name], tokenizer);
+  try {
+    model.importWeights(weights);
+    mkdirSync(outDir, {recursive: true});
+    const file = `${outDir}/teacher-${name}.ckpt`;
+    writeFileSync(file, encodeCheckpoint({model: model.config, tokenizer: tokenizer.toJSON(), weights: await model.exportWeights(), step: Number(meta.step), meta}));
+    console.log(`teacher ${name}: step ${meta.step} of ${meta.steps} written to ${file}`);
+  } finally {
+    model.dispose();
+  }
+}
+
+function run(command: string, argv: string[], stdoutFile?: string): Promise<void> {
+  const out = stdoutFile ? openSync(stdoutFile, "w") : "inherit";
+  const child = spawn(command, argv, {stdio: ["ignore", out, "inherit"]});
+  return new Promise<void>((resolve, reject) => {
+    child.on("error", (e) => reject(new Error(`${command}: ${e.message}`)));
+    child.on("close", (code) => (code === 0 ? resolve() : reject(new Error(`${command} ${argv.join(" ")} exited with ${code}`))));
+  }).finally(() => {
+    if (typeof out === "number") closeSync(out);
+  });
+}
+
+/** The pool's parts, written where missing or short (a part is complete at its size). */
+async function ensurePool(): Promise<string> {
+  const poolDir = `${dir}/stream`;
+  mkdirSync(poolDir, {recursive: true});
+  const per = POOL.batches / POOL.parts;
+  const record = POOL.batchSize * 64 * 64 * 3 + POOL.batchSize * tokenizer.contextLength * 4;
+  const jobs = Array.from({length: POOL.parts}, (_, k) => k * per).map(async (from) => {
+    const file = `${poolDir}/pool-${from}.bin`;
+    if (existsSync(file)) {
+      const bytes = readFileSync(file);
+      const header = bytes.indexOf(10) + 1;
+      if (header > 0 && bytes.length - header === per * record) return;
+    }
+    console.log(`pool: writing batches ${from}–${from + per - 1} to ${file}`);
+    const argv = ["tsx", "scripts/data/teacherStream.ts", "--seed", `${POOL.seed}`, "--from", `${from}`, "--batches", `${per}`, "--batch", `${POOL.batchSize}`, "--group", `${POOL.group}`];
+    await run("npx", argv, file);
+  });
+  await Promise.all(jobs);
+  return poolDir;
+}
+
+if (snapshot) {
+  for (const name of names) await writeCheckpoint(name, snapshot);
+} else {
+  const poolDir = await ensurePool();
+  const trainDir = `${dir}/train`;
+  mkdirSync(trainDir, {recursive: true});
+  await Promise.all(
+    names.map(async (name) => {
+      const model = clipModelFor(TEACHERS[name], tokenizer);
+      const config = {name, model: model.config};
+      model.dispose();
+      const configFile = `${trainDir}/teacher-${name}.config.json`;
+      writeFileSync(configFile, JSON.stringify(config, null, 1) + "\n");
+      await run(python, ["scripts/data/teachers_torch.py", "--config", configFile, "--pool", poolDir, "--out", trainDir, "--steps", `${stepsOption ?? STEPS[name]}`, "--threads", "1"]);
+      await writeCheckpoint(name, dir);
+    })
   );
-  if (saved) {
-    if (!saved.optimizer) throw new Error(`${file} has no optimizer state to resume from; delete it to start over`);
-    trainer.model.importWeights(saved.weights);
-    trainer.restorePosition(saved.step, saved.optimizer);
-    console.log(`teacher ${key}: resuming at step ${saved.step} from ${file}`);
-  }
-  const counts = trainer.model.parameterCounts();
-  console.log(`teacher ${key}: ViT width ${preset.width}, depth ${preset.depth}; ${counts.image} image + ${counts.text} text parameters; ${steps} steps of batch ${batchSize} in groups of ${identityGroup} on ${tf.getBackend()}`);
-
-  const save = async (withOptimizer: boolean) => {
-    const bytes = encodeCheckpoint({
-      model: trainer.model.config,
-      tokenizer: tokenizer.toJSON(),
-      weights: await trainer.model.exportWeights(),
-      step: trainer.step,
-      optimizer: withOptimizer ? await trainer.exportOptimizer() : undefined,
-      meta: {teacher: key, settings: trainer.settings, identityGroup, logitScale: (await trainer.model.logitScale().data())[0], savedAt: new Date().toISOString()}
-    });
-    writeFileSync(file, bytes);
-  };
-
-  const started = Date.now();
-  let ema: number | null = null;
-  while (trainer.step < steps) {
-    const m = await trainer.trainStep();
-    ema = ema === null ? m.total : 0.98 * ema + 0.02 * m.total;
-    progressLine(m.step - resumeFrom, steps - resumeFrom, started, `step ${m.step} loss ${ema.toFixed(3)} scale ${m.logitScale.toFixed(1)} ${m.imagesPerSecond.toFixed(0)} img/s`);
-    if (m.step % every === 0 && m.step < steps) await save(true);
-  }
-  await save(false);
-  console.log(`\nteacher ${key}: done, weights in ${file}`);
-  trainer.dispose();
 }

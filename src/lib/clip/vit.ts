@@ -2,6 +2,7 @@ import * as tf from "@tensorflow/tfjs";
 import {Linear} from "../nn/linear.js";
 import {LayerNorm} from "../nn/norm.js";
 import {ParamStore} from "../nn/params.js";
+import {ConvStem, type ConvStemConfig} from "./convStem.js";
 import type {ImageEncoder} from "./imageEncoder.js";
 import {patchify} from "./patches.js";
 import {positionsForGrid} from "./positionGrid.js";
@@ -14,6 +15,8 @@ export interface VitConfig extends TransformerSize {
   patchSize: number;
   embedDim: number;
   seed: number;
+  /** Early convolutions instead of the linear patch embedding; their total stride must be `patchSize`. */
+  stem?: ConvStemConfig;
 }
 
 /**
@@ -24,7 +27,8 @@ export interface VitConfig extends TransformerSize {
 export class VitEncoder implements ImageEncoder {
   readonly kind = "vit";
   readonly params: ParamStore;
-  readonly patchEmbed: Linear;
+  /** Tokens from pixels: a linear map of each patch, or the convolutional stem. */
+  readonly patchEmbed: Linear | ConvStem;
   readonly classEmbedding: tf.Variable;
   readonly positionEmbedding: tf.Variable;
   readonly lnPre: LayerNorm;
@@ -44,7 +48,12 @@ export class VitEncoder implements ImageEncoder {
     this.grid = imageSize / patchSize;
     this.params = new ParamStore(seed);
     const std = width ** -0.5;
-    this.patchEmbed = new Linear(this.params, "conv1", patchSize * patchSize * 3, width, {bias: false});
+    this.patchEmbed = config.stem
+      ? new ConvStem(this.params, config.stem, width)
+      : new Linear(this.params, "conv1", patchSize * patchSize * 3, width, {bias: false});
+    if (this.patchEmbed instanceof ConvStem && this.patchEmbed.stride !== patchSize) {
+      throw new Error(`VitEncoder: config.stem's stride ${this.patchEmbed.stride} must equal config.patchSize ${patchSize}`);
+    }
     this.classEmbedding = this.params.create("class_embedding", [width], {kind: "normal", std});
     this.positionEmbedding = this.params.create("positional_embedding", [1 + this.grid * this.grid, width], {kind: "normal", std});
     this.lnPre = new LayerNorm(this.params, "ln_pre", width);
@@ -66,7 +75,7 @@ export class VitEncoder implements ImageEncoder {
     const {patchSize: p, width} = this.config;
     const [b, height, wide] = images.shape;
     return tf.tidy(() => {
-      const tokens = this.patchEmbed.apply(patchify(images, p));
+      const tokens = this.patchEmbed instanceof ConvStem ? this.patchEmbed.apply(images) : this.patchEmbed.apply(patchify(images, p));
       const cls = tf.tile(this.classEmbedding.reshape([1, 1, width]), [b, 1, 1]);
       let x = tf.add(tf.concat([cls, tokens], 1), this.positions(height / p, wide / p)) as tf.Tensor3D;
       x = this.transformer.apply(this.lnPre.apply(x) as tf.Tensor3D, false);
