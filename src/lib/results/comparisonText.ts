@@ -28,8 +28,8 @@ export function coverageNote(row: ComparisonRow, run: number): string {
  * The comparison as CSV: one line per group mean and per task; columns kind, key, name, each run's
  * value, each non-baseline run's delta, and for groups each run's task count. Numbers keep 12
  * significant digits: all a float64 holds of the data, less the noise of scaling (0.55 × 100
- * is 55.00000000000001). Text
- * cells that a spreadsheet would run as a formula (= + - @) get a leading apostrophe.
+ * is 55.00000000000001). Any cell that a spreadsheet would run as a formula (= + - @, tab, CR)
+ * gets a leading apostrophe, unless the whole cell is a number: "-2+3+cmd|…" starts like one.
  */
 export function comparisonToCsv(c: Comparison): string {
   const others = c.runs.filter((r) => r.id !== c.baseline);
@@ -49,9 +49,12 @@ export function comparisonToCsv(c: Comparison): string {
     ...others.map((r) => csvNumber(row.deltas[c.runs.indexOf(r)])),
     ...c.runs.map((_, i) => (row.counts ? `${row.counts[i]}/${row.expected![i]}` : ""))
   ]);
-  const safe = (cell: string) => (/^[=+\-@\t\r]/.test(cell) && !/^-?\d/.test(cell) ? `'${cell}` : cell);
+  const safe = (cell: string) => (/^[=+\-@\t\r]/.test(cell) && !NUMBER.test(cell) ? `'${cell}` : cell);
   return csvFormatRows([header.map(safe), ...lines.map((line) => line.map(safe))]) + "\n";
 }
+
+/** A whole cell that is one number as csvNumber writes it (negative, decimal, exponent). */
+const NUMBER = /^-?\d+(\.\d+)?(e[+-]?\d+)?$/;
 
 function csvNumber(v: number | null): string {
   return v === null ? "" : String(Number(v.toPrecision(12)));

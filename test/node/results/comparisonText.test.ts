@@ -33,6 +33,19 @@ describe("comparisonToCsv", () => {
     expect(rows[4]).toEqual(["task", "x", "<img src=x onerror=alert(1)>", "25", "", "", "", ""]);
     expect(rows).toHaveLength(5);
   });
+
+  it("guards every formula-like cell that is not wholly a number, and leaves negative numbers alone", () => {
+    const attack = "-2+3+cmd|' /C calc'!A0";
+    const hostile: ResultRun[] = [
+      {id: "a", name: "base", source: "a.jsonl", records: [rec("imagenet1k", "ImageNet 1k", 0.75), rec("t", attack, 0.5)]},
+      {id: "b", name: attack, source: "b.jsonl", records: [rec("imagenet1k", "ImageNet 1k", 0.25), rec("t", attack, 1.5e-9)]}
+    ];
+    const rows = csvParseRows(comparisonToCsv(compareRuns(hostile, {scorers: [], baseline: "a", scale: 1})));
+    expect(rows[0]).toEqual(["kind", "key", "name", "base main_metric", `'${attack} main_metric`, `'${attack} delta`, "base tasks", `'${attack} tasks`]);
+    const task = rows.find((r) => r[1] === "t")!;
+    expect(task).toEqual(["task", "t", `'${attack}`, "0.5", "1.5e-9", "-0.4999999985", "", ""]);
+    expect(rows.find((r) => r[1] === "imagenet1k")![5]).toBe("-0.5");
+  });
 });
 
 describe("comparisonToMarkdown", () => {
