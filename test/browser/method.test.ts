@@ -52,7 +52,10 @@ interface ScanInputs {
   B: number[];
 }
 
-/** h_l[n] from the library's selectiveScan with C = e_n, and the recurrence of method.md §4 in plain JS. */
+/**
+ * h_l[n] from the library's selectiveScan with C = e_n, and the recurrence of docs/method.md,
+ * "The selective scan (Mamba)", in plain JS.
+ */
 async function scanInNode({x, delta, A, B}: ScanInputs): Promise<{library: number[][]; formula: number[][]}> {
   const L = x.length;
   const N = A.length;

@@ -4,7 +4,7 @@ import type {Params} from "../nn/params.js";
 
 /**
  * Multi-head self-attention, softmax(q kᵀ/√d_head [+ causal mask]) v, with one fused q/k/v
- * projection as in CLIP. For wasm's sake (../../../shared/reference/tfjs-notes.md) heads move with
+ * projection as in CLIP. For wasm's sake (docs/tfjs-traps.md) heads move with
  * rank-4 transposes only, kᵀ is an explicit transpose (no transposeB matMul), and the
  * projections are 2-D matMuls.
  */

@@ -3,7 +3,8 @@ import * as tf from "@tensorflow/tfjs";
 /**
  * scale · a bᵀ for [batch, dim] embeddings: row i holds a_i's logits over every b_j. bᵀ is an
  * explicit transpose followed by a plain matMul, which wasm runs several times faster than
- * matMul(a, b, false, true) (../../../shared/reference/tfjs-notes.md).
+ * matMul(a, b, false, true) (docs/tfjs-traps.md, "wasm's matMul is fast only untransposed and
+ * unbatched").
  */
 export function similarityLogits(a: tf.Tensor2D, b: tf.Tensor2D, scale: tf.Scalar | number): tf.Tensor2D {
   return tf.tidy(() => tf.mul(tf.matMul(a, tf.transpose(b)), scale));

@@ -2,7 +2,8 @@ import * as tf from "@tensorflow/tfjs";
 import type {ScanParts} from "./kernels/scanKernel.js";
 
 /**
- * The selective scan in plain tf ops, one step per position, exactly as method.md §4 writes it:
+ * The selective scan in plain tf ops, one step per position, exactly as
+ * docs/method.md, "The selective scan (Mamba)" writes it:
  *   Δ = softplus(δ + Δ_bias),  h_l = exp(Δ_l A) ⊙ h_{l−1} + Δ_l B_l u_l,  y_l = C_l · h_l + D u_l,
  *   then y ⊙ silu(z).
  * tf's autograd differentiates it on every backend; it is the oracle for the fused kernels and

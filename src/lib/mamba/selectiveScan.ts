@@ -71,8 +71,9 @@ function checkShapes(x: SelectiveScanInputs): void {
 }
 
 /**
- * Mamba's selective scan (method.md §4): y = (C·h + D u) ⊙ silu(z), h_l = exp(Δ_l A) h_{l−1} + Δ_l B_l u_l,
- * Δ = softplus(delta + deltaBias). Returns y, [batch, length, channels], float32.
+ * Mamba's selective scan (docs/method.md, "The selective scan (Mamba)"):
+ * y = (C·h + D u) ⊙ silu(z), h_l = exp(Δ_l A) h_{l−1} + Δ_l B_l u_l, Δ = softplus(delta + deltaBias).
+ * Returns y, [batch, length, channels], float32.
  */
 export function selectiveScan(inputs: SelectiveScanInputs, {impl = "auto"}: {impl?: ScanImpl} = {}): tf.Tensor3D {
   if (!SCAN_IMPLS.includes(impl)) fail(`impl must be one of ${SCAN_IMPLS.join(", ")}, got ${String(impl)}`);

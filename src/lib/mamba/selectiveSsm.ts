@@ -33,10 +33,10 @@ function dtBiasInit(params: Params, dInner: number): Float32Array {
 }
 
 /**
- * One direction of a Mamba mixer after in_proj (method.md §4): causal conv → silu → x_proj →
- * (Δ_raw, B, C) → dt_proj → selective scan with the D skip and the silu(z) gate. Parameter names
- * follow state-spaces/mamba (conv1d, x_proj, dt_proj, A_log, D) with Vim's suffix for the
- * backward direction (conv1d_b, …, A_b_log, D_b).
+ * One direction of a Mamba mixer after in_proj (docs/method.md, "A Mamba mixer"): causal conv →
+ * silu → x_proj → (Δ_raw, B, C) → dt_proj → selective scan with the D skip and the silu(z)
+ * gate. Parameter names follow state-spaces/mamba (conv1d, x_proj, dt_proj, A_log, D) with
+ * Vim's suffix for the backward direction (conv1d_b, …, A_b_log, D_b).
  */
 export class SelectiveSSM {
   readonly dInner: number;

@@ -4,7 +4,8 @@ import type {Params} from "./params.js";
 /**
  * A dense layer over the last axis: y = x·W (+ b), W stored as [in, out]. Inputs of any rank are
  * flattened to 2-D first, so the matMul is a plain one: on wasm, transposed and batched matMuls
- * are several times slower (../shared/reference/tfjs-notes.md).
+ * are several times slower (docs/tfjs-traps.md, "wasm's matMul is fast only untransposed and
+ * unbatched").
  */
 export class Linear {
   readonly weight: tf.Variable;

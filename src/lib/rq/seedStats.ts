@@ -63,7 +63,7 @@ export interface PairedDifference {
 /**
  * The paired difference b − a by seed; null when they share no seed. Pairing removes what the
  * seed alone decides (initial weights, batch order), which at small scale is often larger than
- * the effect of the setting (method.md §1).
+ * the effect of the setting (docs/method.md, "Seeds and paired comparisons").
  */
 export function pairedDifference(a: SeedValues, b: SeedValues): PairedDifference | null {
   const byA = new Map(a.values.map((v) => [v.seed, v.value]));

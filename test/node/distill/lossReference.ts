@@ -1,5 +1,5 @@
 // A float64 oracle for the DM-CLIP losses, written from the formulas in
-// /work/shared/reference/method.md §1 with plain loops (no tfjs), with hand-derived gradients:
+// docs/method.md, "The DM-CLIP loss", with plain loops (no tfjs), with hand-derived gradients:
 // for H(P, softmax_row(Z)) averaged over b rows, ∂/∂Z_ij = (Q_ij·Σ_j' P_ij' − P_ij) / b.
 
 export type Matrix = number[][];

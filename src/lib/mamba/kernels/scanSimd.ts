@@ -109,7 +109,7 @@ function regions(dims: ScanDims, padded: number) {
   return {rows, seq, channels, matrix: dims.state * padded * 4, vectors: dims.state * 16};
 }
 
-/** y = selective scan of `x` (method.md §4), computed one sequence at a time. */
+/** y = selective scan of `x`, computed one sequence at a time (docs/method.md, "The selective scan (Mamba)"). */
 export function scanForward(x: ScanArrays, dims: ScanDims, deltaSoftplus: boolean): Float32Array {
   const kernel = scanInstance();
   const padded = Math.ceil(dims.channels / 4) * 4;

@@ -4,9 +4,10 @@ import {
 } from "./wasmAssembler.js";
 
 /**
- * The selective scan (method.md §4) as WebAssembly SIMD, four channels per vector: one call
- * processes one sequence of the batch, all channels, channel groups outermost, so each group's
- * state h[n] (N vectors) stays in cache along the whole sequence.
+ * The selective scan (docs/method.md, "The selective scan (Mamba)") as WebAssembly SIMD, four
+ * channels per vector: one call processes one sequence of the batch, all channels, channel
+ * groups outermost, so each group's state h[n] (N vectors) stays in cache along the whole
+ * sequence.
  *
  * Memory layouts (f32, byte addresses as parameters; channels padded to Dp, a multiple of 4):
  *   u, delta, z, dy, y, du, ddelta, dz: [L, Dp];  B, C: [L, N];  At, dAt (A transposed): [N, Dp];
