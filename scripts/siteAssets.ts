@@ -8,7 +8,11 @@
 // 3. the training worker, bundled whole (it has its own tfjs) into src/assets/trainer-worker.js;
 // 4. the source glyphs and the reinforced set under src/assets/data;
 // 5. what the RQ pages read (the poster's tables, committed sweeps, teachers' evaluations, the
-//    latency benchmark) under src/assets/rq, gathered by the rq library.
+//    latency benchmark) under src/assets/rq, gathered by the rq library;
+// 6. Observable Inputs' stylesheet as src/assets/inputs.css, which every page links (see
+//    observablehq.config.ts). Framework adds its own copy only for `npm:@observablehq/inputs`;
+//    the pages import the package by bare name from node_modules, so without this the controls
+//    render as unstyled browser defaults.
 import {cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync} from "node:fs";
 import {join} from "node:path";
 import {build} from "esbuild";
@@ -41,6 +45,8 @@ await build({
   outfile: "src/assets/trainer-worker.js",
   logLevel: "error"
 });
+
+cpSync("node_modules/@observablehq/inputs/dist/index.css", "src/assets/inputs.css");
 
 cpSync("data/sources", "src/assets/data/sources", {recursive: true});
 if (!existsSync("data/reinforced/manifest.json")) {
