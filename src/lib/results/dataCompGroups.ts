@@ -40,3 +40,48 @@ export const DATACOMP_GROUPS: readonly ResultGroup[] = [
   {id: "datacomp/retrieval", label: "Retrieval", keys: ["retrieval/flickr30k", "retrieval/mscoco_2014_5k_test_image_text_retrieval", "misc/winogavil"]},
   {id: "datacomp/average", label: "Average", keys: "all"}
 ];
+
+/**
+ * The 38 tasks DataComp's average is taken over (tasklist.yml, in its order). Its evaluation also
+ * writes FairFace and UTKFace lines, whose main_metric is always null, so they are not counted.
+ */
+export const DATACOMP_SCORED_TASKS: readonly string[] = [
+  "vtab/caltech101",
+  "cifar10",
+  "vtab/cifar100",
+  "vtab/clevr_count_all",
+  "vtab/clevr_closest_object_distance",
+  "country211",
+  "vtab/dtd",
+  "vtab/eurosat",
+  "fgvc_aircraft",
+  "food101",
+  "gtsrb",
+  "imagenet1k",
+  "imagenet_sketch",
+  "imagenetv2",
+  "imagenet-a",
+  "imagenet-o",
+  "imagenet-r",
+  "vtab/kitti_closest_vehicle_distance",
+  "mnist",
+  "objectnet",
+  "vtab/flowers",
+  "vtab/pets",
+  "voc2007",
+  "vtab/pcam",
+  "renderedsst2",
+  "vtab/resisc45",
+  "cars",
+  "stl10",
+  "sun397",
+  "vtab/svhn",
+  "retrieval/flickr30k",
+  "retrieval/mscoco_2014_5k_test_image_text_retrieval",
+  "misc/winogavil",
+  "wilds/iwildcam",
+  "wilds/camelyon17",
+  "wilds/fmow",
+  "fairness/dollar_street",
+  "fairness/geode"
+];

@@ -23,7 +23,7 @@ export interface PosterTable {
 }
 
 /** The poster's column headings for the CSV's metric columns. */
-const LABELS: Readonly<Record<string, string>> = {
+export const POSTER_LABELS: Readonly<Record<string, string>> = {
   in_val: "IN-val",
   in_shift: "IN-shift",
   flickr30k_t2i: "Flickr30k T→I",
@@ -61,7 +61,7 @@ export function parsePosterRq1(text: string, file: string): PosterTable {
   });
   if (rows.length === 0) throw new Error(`${file}: no rows`);
   return {
-    metrics: metricKeys.map((key) => ({key, label: LABELS[key] ?? key})),
+    metrics: metricKeys.map((key) => ({key, label: POSTER_LABELS[key] ?? key})),
     rows: [...rows].sort((a, b) => a.distillWeight - b.distillWeight)
   };
 }
@@ -81,6 +81,17 @@ export function contrastiveOnly(table: PosterTable): PosterRow {
   const row = table.rows.find((r) => r.distillWeight === 0);
   if (!row) throw new Error("poster table: no contrastive-only row (distill_weight 0) to compare against");
   return row;
+}
+
+/** What a table lacks for the gain over contrastive-only: the baseline row, the compared row, or both. */
+export type GainNeed = "contrastive-only" | "compared-weighting";
+
+/** The rows checkGainClaim would need and `table` lacks; empty when the check can run. */
+export function missingForGainClaim(table: PosterTable, {contrastiveWeight = 0.25, distillWeight = 0.75} = {}): GainNeed[] {
+  const needs: GainNeed[] = [];
+  if (!table.rows.some((r) => r.distillWeight === 0)) needs.push("contrastive-only");
+  if (!table.rows.some((r) => r.contrastiveWeight === contrastiveWeight && r.distillWeight === distillWeight)) needs.push("compared-weighting");
+  return needs;
 }
 
 export interface PosterGain {
