@@ -13,7 +13,7 @@ import {reinforcedSource} from "../lib/train/batchSource.js";
 import {decodeCheckpoint, encodeCheckpoint} from "../lib/train/checkpoint.js";
 import {clipEncoders, suiteEvaluator} from "../lib/train/clipEncoders.js";
 import {labTokenizer, studentModel} from "../lib/train/models.js";
-import {checkSettings, type TrainSettings} from "../lib/train/settings.js";
+import type {TrainSettings} from "../lib/train/settings.js";
 import {Trainer} from "../lib/train/trainer.js";
 import type {BatchView, WorkerData, WorkerMessage, WorkerRequest, WorkerStatus} from "../lib/train/workerProtocol.js";
 
@@ -145,12 +145,7 @@ async function handle(request: WorkerRequest): Promise<[unknown, Transferable[]]
     }
     case "loadCheckpoint": {
       const t = need();
-      const checkpoint = decodeCheckpoint(request.bytes, "(loaded file)");
-      const saved = checkSettings((checkpoint.meta as {settings?: Partial<TrainSettings>}).settings ?? {});
-      if (!checkpoint.optimizer) throw new Error("checkpoint (loaded file): it holds no optimizer state, so training cannot resume from it");
-      await t.restart(saved);
-      t.model.importWeights(checkpoint.weights);
-      t.restorePosition(checkpoint.step, checkpoint.optimizer);
+      await t.resume(decodeCheckpoint(request.bytes, "(loaded file)"), "(loaded file)");
       return [status(t), []];
     }
     case "embed": {

@@ -30,10 +30,13 @@ export class AdamW {
     private readonly params: ReadonlyMap<string, tf.Variable>,
     readonly options: AdamWOptions = ADAMW_DEFAULTS
   ) {
-    for (const [name, p] of params) {
-      this.m.set(name, tf.variable(tf.zerosLike(p), false));
-      this.v.set(name, tf.variable(tf.zerosLike(p), false));
-    }
+    // tf.variable copies its initial value into a tensor of its own: the zeros are freed here.
+    tf.tidy(() => {
+      for (const [name, p] of params) {
+        this.m.set(name, tf.variable(tf.zerosLike(p), false));
+        this.v.set(name, tf.variable(tf.zerosLike(p), false));
+      }
+    });
   }
 
   get step(): number {
@@ -77,8 +80,9 @@ export class AdamW {
       const saved = state.moments?.[name];
       const expected = this.m.get(name)!.shape;
       if (!saved) throw new Error(`AdamW.importState: moments lack parameter "${name}"`);
-      if (saved.shape.join() !== expected.join() || saved.m.length !== saved.v.length) {
-        throw new Error(`AdamW.importState: moments of "${name}" must have shape [${expected}], got [${saved.shape}]`);
+      const size = expected.reduce((a, b) => a * b, 1);
+      if (!Array.isArray(saved.shape) || saved.shape.join() !== expected.join() || saved.m?.length !== size || saved.v?.length !== size) {
+        throw new Error(`AdamW.importState: moments of "${name}" must have shape [${expected}] (${size} values each), got [${saved.shape}] with ${saved.m?.length} and ${saved.v?.length} values`);
       }
     }
     for (const [name, m] of this.m) {

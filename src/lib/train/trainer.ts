@@ -7,6 +7,7 @@ import {dmclipLoss} from "../distill/dmclipLoss.js";
 import {dmclipLossDR} from "../distill/dmclipLossDR.js";
 import {AdamW, ADAMW_DEFAULTS, type AdamWState} from "./adamw.js";
 import type {BatchSource, TrainBatch} from "./batchSource.js";
+import type {Checkpoint} from "./checkpoint.js";
 import {clipByGlobalNorm} from "./gradientClip.js";
 import {warmupCosine} from "./schedule.js";
 import {checkSettings, isLiveSetting, type LiveSetting, type TrainSettings} from "./settings.js";
@@ -52,6 +53,19 @@ export interface TrainerSetup {
 
 /** A loss this many times the first step's, after warm-up, counts as divergence. */
 const DIVERGENCE_FACTOR = 4;
+/**
+ * Below this logit scale every logit lies within ±0.01: the softmax is uniform, the loss sits at
+ * ln(batch) and the gradients vanish, so the run cannot recover (seen at learning rate 1).
+ */
+const COLLAPSED_LOGIT_SCALE = 0.01;
+
+/** What a run is made of; built whole on the side so a failure leaves the live run alone. */
+interface RunParts {
+  model: ClipModel;
+  source: BatchSource;
+  params: Map<string, tf.Variable>;
+  optimizer: AdamW;
+}
 
 /**
  * Trains a DM-CLIP student: AdamW with warm-up + cosine, global gradient clipping, and the
@@ -78,7 +92,7 @@ export class Trainer {
 
   static async create(setup: TrainerSetup, settings: Partial<TrainSettings> = {}): Promise<Trainer> {
     const trainer = new Trainer(setup, checkSettings(settings));
-    await trainer.build();
+    trainer.install(await trainer.assemble(trainer.settingsNow));
     return trainer;
   }
 
@@ -136,39 +150,43 @@ export class Trainer {
     const teacherScale = batch.teacher ? this.effectiveTeacherScale() : null;
     const weights = {contrastive: s.contrastiveWeight, distill: s.distillWeight};
 
-    const inputs = this.batchTensors(batch);
+    // Everything the step allocates is freed whether it succeeds or throws (flat tensor count).
+    const inputs = tf.tidy(() => this.batchTensors(batch));
     // The unweighted terms are kept out of variableGrads' scope so the step can report them.
     const terms: {contrastive?: tf.Scalar; distill?: tf.Scalar} = {};
-    const {value, grads} = tf.variableGrads(() => {
-      const image = this.model.encodeImage(inputs.images);
-      const text = this.model.encodeText(inputs.tokens);
-      const logitScale = this.model.logitScale();
-      if (!inputs.teachers) {
-        const loss = clipLoss(image, text, logitScale);
-        terms.contrastive = tf.keep(loss.clone());
-        return loss;
-      }
-      const common = {studentImage: image, studentText: text, logitScale, teacherImages: inputs.teachers.image, teacherTexts: inputs.teachers.text, teacherScale: teacherScale!, weights};
-      const out = s.dr
-        ? dmclipLossDR({...common, studentSyntheticText: this.model.encodeText(inputs.syntheticTokens), teacherSyntheticTexts: inputs.teachers.syntheticText})
-        : dmclipLoss(common);
-      terms.contrastive = tf.keep(out.contrastive);
-      terms.distill = tf.keep(out.distill);
-      return out.total;
-    }, [...this.params.values()]);
-    disposeInputs(inputs);
-
-    const byName: tf.NamedTensorMap = {};
-    for (const [name, v] of this.params) if (grads[v.name]) byName[name] = grads[v.name];
-    const clipped = clipByGlobalNorm(byName, s.clipNorm);
-    tf.dispose(grads);
-    this.optimizer.apply(clipped.grads, learningRate);
-    tf.dispose(clipped.grads);
-
-    const scale = this.model.logitScale();
-    const read = [value, terms.contrastive!, clipped.norm, scale, ...(terms.distill ? [terms.distill] : [])];
-    const [total, contrastive, gradNorm, logitScale, distill] = await Promise.all(read.map(async (t) => (await t.data())[0]));
-    tf.dispose(read);
+    const owned: tf.Tensor[] = [];
+    let read: number[];
+    try {
+      const {value, grads} = variableGradsFreeingOnThrow(() => {
+        const image = this.model.encodeImage(inputs.images);
+        const text = this.model.encodeText(inputs.tokens);
+        const logitScale = this.model.logitScale();
+        if (!inputs.teachers) {
+          const loss = clipLoss(image, text, logitScale);
+          terms.contrastive = tf.keep(loss.clone());
+          return loss;
+        }
+        const common = {studentImage: image, studentText: text, logitScale, teacherImages: inputs.teachers.image, teacherTexts: inputs.teachers.text, teacherScale: teacherScale!, weights};
+        const out = s.dr
+          ? dmclipLossDR({...common, studentSyntheticText: this.model.encodeText(inputs.syntheticTokens), teacherSyntheticTexts: inputs.teachers.syntheticText})
+          : dmclipLoss(common);
+        terms.contrastive = tf.keep(out.contrastive);
+        terms.distill = tf.keep(out.distill);
+        return out.total;
+      }, this.params);
+      owned.push(value, ...Object.values(grads));
+      const clipped = clipByGlobalNorm(grads, s.clipNorm);
+      owned.push(clipped.norm, ...Object.values(clipped.grads));
+      this.optimizer.apply(clipped.grads, learningRate);
+      const scale = this.model.logitScale();
+      owned.push(scale);
+      const scalars = [value, terms.contrastive!, clipped.norm, scale, ...(terms.distill ? [terms.distill] : [])];
+      read = await Promise.all(scalars.map(async (t) => (await t.data())[0]));
+    } finally {
+      disposeInputs(inputs);
+      tf.dispose([...owned, ...Object.values(terms)]);
+    }
+    const [total, contrastive, gradNorm, logitScale, distill] = read;
     this.stepNow += 1;
 
     const metrics: StepMetrics = {
@@ -227,12 +245,16 @@ export class Trainer {
     await this.restart({});
   }
 
-  /** Back to step 0 with changed settings (any, including those that need a restart). */
+  /**
+   * Back to step 0 with changed settings (any, including those that need a restart). Bad settings
+   * or a failed build leave the run as it was, still running if it was.
+   */
   async restart(changes: Partial<TrainSettings>): Promise<void> {
+    const settings = checkSettings({...this.settingsNow, ...changes});
+    const parts = await this.assemble(settings);
     await this.pause();
-    this.settingsNow = checkSettings({...this.settingsNow, ...changes});
-    this.disposeModel();
-    await this.build();
+    this.settingsNow = settings;
+    this.install(parts);
     this.setState("ready", "reset");
   }
 
@@ -240,12 +262,38 @@ export class Trainer {
     return this.optimizer.exportState();
   }
 
-  /** Restores a saved position (weights are loaded by the caller through the model). */
-  restorePosition(step: number, optimizer: AdamWState): void {
-    this.optimizer.importState(optimizer);
-    this.stepNow = step;
-    this.firstLoss = null;
-    this.setState(step >= this.settingsNow.steps ? "done" : "ready", `restored at step ${step}`);
+  /**
+   * Continues the run a checkpoint saved: its settings (meta.settings), weights, optimizer moments
+   * and step. The new model is built and checked against the checkpoint's config, weights and
+   * moments before anything live is touched: a checkpoint that does not fit fails naming `label`
+   * and what differs, and leaves this run exactly as it was.
+   */
+  async resume(checkpoint: Checkpoint, label: string): Promise<void> {
+    const fail = (what: string): never => {
+      throw new Error(`checkpoint ${label}: ${what}`);
+    };
+    const {optimizer} = checkpoint;
+    if (!optimizer) fail("it holds no optimizer state, so training cannot resume from it");
+    const saved = checkpoint.meta.settings;
+    if (typeof saved !== "object" || saved === null || Array.isArray(saved)) fail("it holds no training settings (meta.settings), so it is not a run to resume");
+    let settings: TrainSettings;
+    try {
+      settings = checkSettings(saved as Partial<TrainSettings>);
+    } catch (error) {
+      return fail((error as Error).message);
+    }
+    if (checkpoint.step > settings.steps) fail(`its step ${checkpoint.step} lies past the end of its schedule (${settings.steps} steps)`);
+    const parts = await this.assemble(settings, ({model, optimizer: fresh}) => {
+      const differs = configDifference(model.config, checkpoint.model);
+      if (differs) throw new Error(`its model does not match the ${settings.student} student its settings describe: ${differs}`);
+      model.importWeights(checkpoint.weights);
+      fresh.importState(optimizer!);
+    }).catch((error: Error) => fail(error.message));
+    await this.pause();
+    this.settingsNow = settings;
+    this.install(parts);
+    this.stepNow = checkpoint.step;
+    this.setState(checkpoint.step >= settings.steps ? "done" : "ready", `restored at step ${checkpoint.step}`);
   }
 
   async evaluate(): Promise<EvalLine[]> {
@@ -258,13 +306,27 @@ export class Trainer {
     this.listeners.clear();
   }
 
-  private async build(): Promise<void> {
-    this.model = this.setup.createModel(this.settingsNow);
-    this.source = await this.setup.createSource(this.settingsNow);
-    this.params = new Map();
-    const named = this.model.namedVariables();
-    for (const [name, v] of named) this.params.set(name, v);
-    this.optimizer = new AdamW(this.params, {...ADAMW_DEFAULTS, weightDecay: this.settingsNow.weightDecay});
+  /** A fresh model, source and optimizer for `settings`; on any failure (`check`'s too) none survives. */
+  private async assemble(settings: TrainSettings, check?: (parts: RunParts) => void): Promise<RunParts> {
+    const model = this.setup.createModel(settings);
+    let optimizer: AdamW | undefined;
+    try {
+      const params = model.namedVariables();
+      optimizer = new AdamW(params, {...ADAMW_DEFAULTS, weightDecay: settings.weightDecay});
+      const parts = {model, params, optimizer, source: await this.setup.createSource(settings)};
+      check?.(parts);
+      return parts;
+    } catch (error) {
+      optimizer?.dispose();
+      model.dispose();
+      throw error;
+    }
+  }
+
+  /** Replaces the run's model, source and optimizer, back at step 0. */
+  private install(parts: RunParts): void {
+    this.disposeModel();
+    ({model: this.model, source: this.source, params: this.params, optimizer: this.optimizer} = parts);
     this.stepNow = 0;
     this.firstLoss = null;
     this.lastBatch = null;
@@ -291,7 +353,7 @@ export class Trainer {
       syntheticTokens: tok.encodeBatch(batch.syntheticCaptions),
       teachers: batch.teacher && dims.length > 0
         ? {image: split(batch.teacher.image), text: split(batch.teacher.text), syntheticText: split(batch.teacher.syntheticText)}
-        : null
+        : undefined
     };
   }
 
@@ -331,10 +393,53 @@ export function divergence(m: StepMetrics, firstLoss: number, warmupSteps: numbe
     const value = m[key];
     if (value !== null && !Number.isFinite(value)) problems.push(`${key} is ${value}`);
   }
+  if (problems.length === 0) {
+    if (m.logitScale < COLLAPSED_LOGIT_SCALE) problems.push(`the logit scale collapsed to ${m.logitScale.toPrecision(3)} (below ${COLLAPSED_LOGIT_SCALE}: every logit is near 0)`);
+    if (m.gradNorm === 0) problems.push("the gradient norm is 0 (nothing can learn)");
+  }
   if (problems.length === 0 && m.step > warmupSteps && m.total > DIVERGENCE_FACTOR * firstLoss) {
     problems.push(`the loss ${m.total.toFixed(3)} is over ${DIVERGENCE_FACTOR}× the first step's ${firstLoss.toFixed(3)}`);
   }
   return problems.length > 0 ? problems.join(", ") : null;
+}
+
+/**
+ * tf.variableGrads by parameter name, leaking nothing when `f` throws. tfjs keeps every tensor its
+ * tape saves for the backward pass until a backward pass runs, so a forward pass that throws would
+ * strand them (hundreds per step). Here the error is held, the pass ends on a zero that depends
+ * on one parameter (the backward pass frees the tape), and the error is rethrown.
+ */
+function variableGradsFreeingOnThrow(f: () => tf.Scalar, params: ReadonlyMap<string, tf.Variable>): {value: tf.Scalar; grads: tf.NamedTensorMap} {
+  const variables = [...params.values()];
+  let failure: {error: unknown} | null = null;
+  const {value, grads} = tf.variableGrads(() => {
+    try {
+      return f();
+    } catch (error) {
+      failure = {error};
+      return tf.mul(tf.sum(variables[0]), 0) as tf.Scalar;
+    }
+  }, variables);
+  if (failure) {
+    tf.dispose([value, ...Object.values(grads)]);
+    throw (failure as {error: unknown}).error;
+  }
+  const byName: tf.NamedTensorMap = {};
+  for (const [name, v] of params) if (grads[v.name]) byName[name] = grads[v.name];
+  return {value, grads: byName};
+}
+
+/** The first field where two model configs differ, as "path (a vs b)", or null when they match. */
+function configDifference(built: unknown, saved: unknown, path = "config"): string | null {
+  if (typeof built !== "object" || built === null || typeof saved !== "object" || saved === null) {
+    return Object.is(built, saved) ? null : `${path} is ${JSON.stringify(saved)} in the checkpoint, ${JSON.stringify(built)} here`;
+  }
+  const keys = new Set([...Object.keys(built), ...Object.keys(saved)]);
+  for (const key of keys) {
+    const differs = configDifference((built as Record<string, unknown>)[key], (saved as Record<string, unknown>)[key], `${path}.${key}`);
+    if (differs) return differs;
+  }
+  return null;
 }
 
 function disposeInputs(inputs: ReturnType<Trainer["batchTensors"]>): void {

@@ -2,7 +2,7 @@ import * as tf from "@tensorflow/tfjs";
 import {beforeAll, describe, expect, it} from "vitest";
 import {divergence, Trainer, type StepMetrics} from "../../../src/lib/train/trainer.js";
 import {NODE_BACKENDS, useBackend} from "../backends.js";
-import {tinySetup} from "./fixtures.js";
+import {tinyModel, tinySetup} from "./fixtures.js";
 
 const BASE = {batchSize: 8, steps: 1000, warmupSteps: 5, evalEvery: 0, learningRate: 1e-3};
 
@@ -49,6 +49,57 @@ describe.each(NODE_BACKENDS)("Trainer on %s", (backend) => {
     const before = tf.memory().numTensors;
     for (let i = 0; i < (backend === "wasm" ? 500 : 60); i++) await trainer.trainStep();
     expect(tf.memory().numTensors).toBe(before);
+    trainer.dispose();
+  });
+
+  it("keeps its tensor count flat across resets, restarts and steps whose loss throws", async () => {
+    const setup = tinySetup({teachers: true});
+    let failing = false;
+    const trainer = await Trainer.create(
+      {
+        ...setup,
+        createModel: (s) => {
+          const model = tinyModel(s.seed);
+          const encodeText = model.encodeText.bind(model);
+          // The image encoder has already run (and tfjs has taped it) when the text side throws.
+          model.encodeText = (tokens) => {
+            if (failing) throw new Error("text encoder failed");
+            return encodeText(tokens);
+          };
+          return model;
+        }
+      },
+      {...BASE, batchSize: 4}
+    );
+    await trainer.trainStep();
+    await trainer.reset();
+    await trainer.trainStep();
+    const before = tf.memory().numTensors;
+    for (let i = 0; i < 3; i++) {
+      await trainer.reset();
+      await trainer.restart({seed: 2 + i});
+    }
+    expect(tf.memory().numTensors).toBe(before);
+    await trainer.trainStep();
+    failing = true;
+    for (let i = 0; i < 3; i++) await expect(trainer.trainStep()).rejects.toThrow("text encoder failed");
+    expect(trainer.step).toBe(1);
+    failing = false;
+    await trainer.trainStep();
+    expect(trainer.step).toBe(2);
+    expect(tf.memory().numTensors).toBe(before);
+    trainer.dispose();
+  });
+
+  it("refuses bad restart settings without pausing or touching the run", async () => {
+    const trainer = await Trainer.create(tinySetup(), {...BASE, batchSize: 4, seed: 7});
+    const running = trainer.start();
+    await expect(trainer.restart({warmupSteps: 5000})).rejects.toThrow(/settings.warmupSteps \(5000\) must not exceed settings.steps \(1000\)/);
+    expect(trainer.state).toBe("running");
+    await trainer.pause();
+    await running;
+    expect(trainer.step).toBeGreaterThan(0);
+    expect(trainer.settings.seed).toBe(7);
     trainer.dispose();
   });
 
@@ -108,6 +159,12 @@ describe("divergence", () => {
   it("accepts a healthy step", () => expect(divergence(m({}), 2, 10)).toBeNull());
   it("names every non-finite quantity", () => {
     expect(divergence(m({gradNorm: Infinity, distill: NaN}), 2, 10)).toBe("distill is NaN, gradNorm is Infinity");
+  });
+  it("flags a collapsed logit scale and a zero gradient norm (a dead run at ln(batch))", () => {
+    expect(divergence(m({logitScale: 0, gradNorm: 0, total: Math.log(64)}), Math.log(64), 10)).toBe(
+      "the logit scale collapsed to 0.00 (below 0.01: every logit is near 0), the gradient norm is 0 (nothing can learn)"
+    );
+    expect(divergence(m({logitScale: 0.02}), 2, 10)).toBeNull();
   });
   it("flags a loss over 4× the first step's after warm-up only", () => {
     expect(divergence(m({total: 9}), 2, 10)).toMatch(/the loss 9.000 is over 4× the first step's 2.000/);
