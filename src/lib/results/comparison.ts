@@ -111,7 +111,8 @@ export function compareRuns(runs: readonly ResultRun[], options: CompareOptions)
   return {runs: runs.map(({id, name}) => ({id, name})), metric, scale, baseline: baseIndex < 0 ? null : baseline, groups: groupRows, tasks: taskRows};
 }
 
-function marks(values: readonly (number | null)[], baseIndex: number): {best: boolean[]; deltas: (number | null)[]} {
+/** A row's best value(s), when at least two values are present, and each value's delta from the baseline's (index −1: none). */
+export function marks(values: readonly (number | null)[], baseIndex: number): {best: boolean[]; deltas: (number | null)[]} {
   const present = values.filter((v): v is number => v !== null);
   const top = present.length >= 2 ? Math.max(...present) : null;
   const base = baseIndex < 0 ? null : values[baseIndex];

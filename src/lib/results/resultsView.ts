@@ -1,6 +1,6 @@
-import {deflate, inflate} from "../data/compression.js";
 import type {ResultRun} from "./comparison.js";
 import {describeProblem, parseEvalResults, type EvalRecord} from "./evalResults.js";
+import {packLink, unpackLink} from "./linkCodec.js";
 
 /**
  * Everything the results page shows, in one object: the runs (with the names the user gave them)
@@ -76,7 +76,7 @@ interface Encoded {
   runs: {name: string; source: string; jsonl: string}[];
 }
 
-/** The view as a URL-safe string: deflated JSON in base64url, runs as their JSON lines. */
+/** The view as a URL-safe string (packLink), runs as their JSON lines. */
 export async function encodeView(view: ResultsView): Promise<string> {
   const encoded: Encoded = {
     v: 1,
@@ -85,10 +85,7 @@ export async function encodeView(view: ResultsView): Promise<string> {
     baseline: view.runs.findIndex((r) => r.id === view.baseline),
     runs: view.runs.map((r) => ({name: r.name, source: r.source, jsonl: recordsToJsonl(r.records)}))
   };
-  const bytes = await deflate(new TextEncoder().encode(JSON.stringify(encoded)));
-  let binary = "";
-  for (const b of bytes) binary += String.fromCharCode(b);
-  return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  return packLink(encoded);
 }
 
 /**
@@ -99,19 +96,7 @@ export async function decodeView(text: string): Promise<ResultsView> {
   const fail = (field: string, what: string): never => {
     throw new Error(`results link: ${field}: ${what}`);
   };
-  let json: string;
-  try {
-    const binary = atob(text.replace(/-/g, "+").replace(/_/g, "/"));
-    json = new TextDecoder().decode(await inflate(Uint8Array.from(binary, (c) => c.charCodeAt(0))));
-  } catch {
-    return fail("view", "not a link this page wrote (it is cut short or altered)");
-  }
-  let e: Partial<Encoded>;
-  try {
-    e = JSON.parse(json);
-  } catch {
-    return fail("view", "not valid JSON");
-  }
+  const e = (await unpackLink(text, "results link")) as Partial<Encoded>;
   if (e.v !== 1) fail("v", `version ${String(e.v)}, expected 1`);
   if (typeof e.metric !== "string") fail("metric", "expected a string");
   if (!SCALES.includes(e.scale as number)) fail("scale", `expected one of ${SCALES.join(", ")}, got ${String(e.scale)}`);

@@ -97,3 +97,6 @@ export function posterColumnScores(records: readonly EvalRecord[], file: string)
   }
   return {suite, scores, coverage};
 }
+
+/** The columns as the verdict reads them: the average leads, as Average leads the committed sweep's. */
+export const POSTER_VERDICT_METRICS: readonly SweepMetric[] = [...POSTER_METRICS].sort((a, b) => Number(b.key === "avg_perf") - Number(a.key === "avg_perf"));

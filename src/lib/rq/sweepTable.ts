@@ -19,7 +19,8 @@ export const SWEEP_METRICS: readonly SweepMetric[] = [
 /** One run as a row: its weights, seed and student, and its scores (fractions, main_metric). */
 export interface SweepRow {
   readonly name: string;
-  readonly student: "vim" | "vit";
+  /** null where the run does not say (a results file loaded on the page records no student). */
+  readonly student: "vim" | "vit" | null;
   readonly contrastiveWeight: number;
   readonly distillWeight: number;
   readonly seed: number;
