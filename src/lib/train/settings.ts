@@ -52,7 +52,18 @@ export const DEFAULT_SETTINGS: Readonly<TrainSettings> = {
   evalEvery: 100
 };
 
+/**
+ * The warm-up when none is given: 40 steps, but at most a third of a short run, so `steps: 30`
+ * still trains (from 120 steps on, and so for the committed 150-step sweeps, it is 40).
+ */
+export function defaultWarmup(steps: number): number {
+  return Math.min(DEFAULT_SETTINGS.warmupSteps, Math.floor(steps / 3));
+}
+
 type Rule = {query: string; check: (v: unknown) => string | null; parse: (s: string) => unknown};
+
+/** A decimal number written out in full; anything else (empty, "0x10", " 5", "Infinity") is NaN. */
+const decimal = (text: string) => (/^[+-]?(\d+(\.\d*)?|\.\d+)(e[+-]?\d+)?$/i.test(text) ? Number(text) : NaN);
 
 const number = (min: number, max: number, {integer = false, minExclusive = false} = {}) => (v: unknown) =>
   typeof v === "number" && Number.isFinite(v) && (minExclusive ? v > min : v >= min) && v <= max && (!integer || Number.isInteger(v))
@@ -60,37 +71,62 @@ const number = (min: number, max: number, {integer = false, minExclusive = false
     : `expected ${integer ? "an integer" : "a number"} in ${minExclusive ? "(" : "["}${min}, ${max}]`;
 
 const RULES: Record<keyof TrainSettings, Rule> = {
-  contrastiveWeight: {query: "wc", check: number(0, 10), parse: Number},
-  distillWeight: {query: "wd", check: number(0, 10), parse: Number},
-  teacherScale: {query: "ts", check: (v) => (v === null ? null : number(0, 1000, {minExclusive: true})(v)), parse: (s) => (s === "learned" ? null : Number(s))},
-  learningRate: {query: "lr", check: number(0, 1, {minExclusive: true}), parse: Number},
+  contrastiveWeight: {query: "wc", check: number(0, 10), parse: decimal},
+  distillWeight: {query: "wd", check: number(0, 10), parse: decimal},
+  teacherScale: {query: "ts", check: (v) => (v === null ? null : number(0, 1000, {minExclusive: true})(v)), parse: (s) => (s === "learned" ? null : decimal(s))},
+  learningRate: {query: "lr", check: number(0, 1, {minExclusive: true}), parse: decimal},
   student: {query: "student", check: (v) => (v === "vim" || v === "vit" ? null : 'expected "vim" or "vit"'), parse: (s) => s},
-  batchSize: {query: "batch", check: number(2, 1024, {integer: true}), parse: Number},
-  seed: {query: "seed", check: number(0, 2 ** 32 - 1, {integer: true}), parse: Number},
-  steps: {query: "steps", check: number(1, 1e6, {integer: true}), parse: Number},
-  warmupSteps: {query: "warmup", check: number(0, 1e6, {integer: true}), parse: Number},
-  weightDecay: {query: "decay", check: number(0, 1), parse: Number},
-  clipNorm: {query: "clip", check: number(0, 1e6, {minExclusive: true}), parse: Number},
+  batchSize: {query: "batch", check: number(2, 1024, {integer: true}), parse: decimal},
+  seed: {query: "seed", check: number(0, 2 ** 32 - 1, {integer: true}), parse: decimal},
+  steps: {query: "steps", check: number(1, 1e6, {integer: true}), parse: decimal},
+  warmupSteps: {query: "warmup", check: number(0, 1e6, {integer: true}), parse: decimal},
+  weightDecay: {query: "decay", check: number(0, 1), parse: decimal},
+  clipNorm: {query: "clip", check: number(0, 1e6, {minExclusive: true}), parse: decimal},
   dr: {query: "dr", check: (v) => (typeof v === "boolean" ? null : "expected true or false"), parse: (s) => (s === "1" || s === "true" ? true : s === "0" || s === "false" ? false : s)},
-  evalEvery: {query: "eval", check: number(0, 1e6, {integer: true}), parse: Number}
+  evalEvery: {query: "eval", check: number(0, 1e6, {integer: true}), parse: decimal}
 };
 
-/** Completes `partial` with defaults and checks every field; the error names the field. */
-export function checkSettings(partial: Partial<Record<keyof TrainSettings, unknown>>): TrainSettings {
+function isSetting(key: string): key is keyof TrainSettings {
+  return Object.hasOwn(RULES, key);
+}
+
+/**
+ * One setting read from text (a URL or command-line value), with what is wrong with it or null.
+ * Cross-field rules (checkSettings) are not applied.
+ */
+export function parseSetting(key: keyof TrainSettings, text: string): {value: unknown; problem: string | null} {
+  const value = RULES[key].parse(text);
+  return {value, problem: RULES[key].check(value)};
+}
+
+/** The first rule between fields that `s` breaks: why, and its fields in the order to drop them. */
+function crossFieldProblem(s: TrainSettings): {message: string; fields: (keyof TrainSettings)[]} | null {
+  if (s.contrastiveWeight === 0 && s.distillWeight === 0) {
+    return {message: "settings.contrastiveWeight and settings.distillWeight are both 0: at least one must be > 0", fields: ["distillWeight", "contrastiveWeight"]};
+  }
+  if (s.warmupSteps > s.steps) return {message: `settings.warmupSteps (${s.warmupSteps}) must not exceed settings.steps (${s.steps})`, fields: ["warmupSteps", "steps"]};
+  return null;
+}
+
+/** `partial` completed with defaults (the warm-up scaled to the steps), each field checked. */
+function complete(partial: Partial<Record<keyof TrainSettings, unknown>>): TrainSettings {
   const settings = {...DEFAULT_SETTINGS} as Record<string, unknown>;
   for (const [key, value] of Object.entries(partial)) {
-    const rule = RULES[key as keyof TrainSettings];
-    if (!rule) throw new Error(`settings: unknown setting "${key}"`);
+    if (!isSetting(key)) throw new Error(`settings: unknown setting "${key}"`);
     if (value === undefined) continue;
-    const problem = rule.check(value);
+    const problem = RULES[key].check(value);
     if (problem) throw new Error(`settings.${key}: ${problem}, got ${JSON.stringify(value)}`);
     settings[key] = value;
   }
-  const s = settings as unknown as TrainSettings;
-  if (s.contrastiveWeight === 0 && s.distillWeight === 0) {
-    throw new Error("settings.contrastiveWeight and settings.distillWeight are both 0: at least one must be > 0");
-  }
-  if (s.warmupSteps > s.steps) throw new Error(`settings.warmupSteps (${s.warmupSteps}) must not exceed settings.steps (${s.steps})`);
+  if (partial.warmupSteps === undefined) settings.warmupSteps = defaultWarmup(settings.steps as number);
+  return settings as unknown as TrainSettings;
+}
+
+/** Completes `partial` with defaults and checks every field; the error names the field. */
+export function checkSettings(partial: Partial<Record<keyof TrainSettings, unknown>>): TrainSettings {
+  const s = complete(partial);
+  const problem = crossFieldProblem(s);
+  if (problem) throw new Error(problem.message);
   return s;
 }
 
@@ -107,7 +143,8 @@ export function settingsToQuery(settings: TrainSettings): string {
 
 /**
  * Reads settings from a URL query. A bad value does not stop the page: it is reported in
- * `errors` (naming the parameter) and its default is used instead.
+ * `errors` (naming the parameter) and its default is used instead. Parameters that conflict
+ * (a warm-up longer than the steps) drop one of them, named, and keep every other.
  */
 export function settingsFromQuery(query: string | URLSearchParams): {settings: TrainSettings; errors: string[]} {
   const params = typeof query === "string" ? new URLSearchParams(query) : query;
@@ -116,14 +153,18 @@ export function settingsFromQuery(query: string | URLSearchParams): {settings: T
   for (const key of Object.keys(RULES) as (keyof TrainSettings)[]) {
     const raw = params.get(RULES[key].query);
     if (raw === null) continue;
-    const value = RULES[key].parse(raw);
-    const problem = RULES[key].check(value);
-    if (problem) errors.push(`URL parameter ${RULES[key].query}=${raw}: ${problem}; using ${JSON.stringify(DEFAULT_SETTINGS[key])}`);
+    const {value, problem} = parseSetting(key, raw);
+    if (problem) errors.push(`URL parameter ${RULES[key].query}=${raw}: ${problem}; using the default`);
     else partial[key] = value;
   }
-  try {
-    return {settings: checkSettings(partial), errors};
-  } catch (error) {
-    return {settings: {...DEFAULT_SETTINGS}, errors: [...errors, `${(error as Error).message}; using the defaults`]};
+  for (;;) {
+    const settings = complete(partial);
+    const conflict = crossFieldProblem(settings);
+    if (!conflict) return {settings, errors};
+    // The defaults never conflict, so one of the fields is a parameter that was given.
+    const dropped = conflict.fields.find((key) => partial[key] !== undefined);
+    if (!dropped) throw new Error(conflict.message);
+    errors.push(`URL parameter ${RULES[dropped].query}=${params.get(RULES[dropped].query)}: ${conflict.message}; using the default`);
+    delete partial[dropped];
   }
 }
