@@ -10,17 +10,24 @@ the parameter count printed must equal the TypeScript model's.
 import argparse
 import json
 import math
+import os
 import statistics
+import sys
 import time
 
 import torch
 import torch.nn.functional as F
 from torch import nn
 
+# The ViTs are the teachers' own PyTorch model (scripts/data/teachers_torch.py, tested against src/lib/clip).
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data"))
+from teachers_torch import Vit  # noqa: E402
+
 # The presets of src/lib/clip/presets.ts and src/lib/mamba/vimEncoder.ts.
+VIT = dict(kind="vit", imageSize=64, patchSize=8, depth=4, heads=4, embedDim=64, image=64, embed=64)
 CONFIGS = {
-    "vit-teacher": dict(kind="vit", image=64, patch=8, width=128, depth=4, heads=4, mlp_ratio=4, embed=64),
-    "vit-student": dict(kind="vit", image=64, patch=8, width=64, depth=4, heads=4, mlp_ratio=3, embed=64),
+    "vit-teacher": dict(VIT, width=128, mlpRatio=4, stem={"channels": [32, 64, 128]}),
+    "vit-student": dict(VIT, width=64, mlpRatio=3),
     "vim-student": dict(kind="vim", image=64, patch=8, width=64, depth=4, d_state=16, expand=2, d_conv=4, embed=64),
 }
 
@@ -30,51 +37,6 @@ def patchify(images, p):
     b, h, w, c = images.shape
     x = images.reshape(b, h // p, p, w // p, p * c).permute(0, 1, 3, 2, 4)
     return x.reshape(b, (h // p) * (w // p), p * p * c)
-
-
-class Block(nn.Module):
-    """CLIP's pre-norm residual block: x + attn(ln_1(x)), x + mlp(ln_2(x)), exact-erf GELU."""
-
-    def __init__(self, width, heads, hidden):
-        super().__init__()
-        self.heads = heads
-        self.ln_1 = nn.LayerNorm(width)
-        self.in_proj = nn.Linear(width, 3 * width)
-        self.out_proj = nn.Linear(width, width)
-        self.ln_2 = nn.LayerNorm(width)
-        self.c_fc = nn.Linear(width, hidden)
-        self.c_proj = nn.Linear(hidden, width)
-
-    def forward(self, x):
-        b, l, w = x.shape
-        q, k, v = self.in_proj(self.ln_1(x)).reshape(b, l, 3, self.heads, w // self.heads).permute(2, 0, 3, 1, 4)
-        scores = q @ k.transpose(-1, -2) / math.sqrt(w // self.heads)
-        mixed = (scores.softmax(-1) @ v).transpose(1, 2).reshape(b, l, w)
-        x = x + self.out_proj(mixed)
-        return x + self.c_proj(F.gelu(self.c_fc(self.ln_2(x))))
-
-
-class Vit(nn.Module):
-    def __init__(self, c):
-        super().__init__()
-        self.patch = c["patch"]
-        grid = c["image"] // c["patch"]
-        w = c["width"]
-        self.conv1 = nn.Linear(3 * c["patch"] ** 2, w, bias=False)
-        self.class_embedding = nn.Parameter(torch.randn(w) * w**-0.5)
-        self.positional_embedding = nn.Parameter(torch.randn(1 + grid * grid, w) * w**-0.5)
-        self.ln_pre = nn.LayerNorm(w)
-        self.blocks = nn.ModuleList(Block(w, c["heads"], round(c["mlp_ratio"] * w)) for _ in range(c["depth"]))
-        self.ln_post = nn.LayerNorm(w)
-        self.proj = nn.Linear(w, c["embed"], bias=False)
-
-    def forward(self, images):
-        tokens = self.conv1(patchify(images, self.patch))
-        cls = self.class_embedding.expand(tokens.shape[0], 1, -1)
-        x = self.ln_pre(torch.cat([cls, tokens], 1) + self.positional_embedding)
-        for block in self.blocks:
-            x = block(x)
-        return self.proj(self.ln_post(x[:, 0]))
 
 
 class RMSNorm(nn.Module):

@@ -13,7 +13,7 @@
 // --snapshot DIR writes checkpoints of the teachers as they are now into DIR (to evaluate a run
 // in progress with `npm run data:eval-teachers -- --dir DIR`) and trains nothing.
 import {spawn} from "node:child_process";
-import {closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync} from "node:fs";
+import {closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, statSync, writeFileSync} from "node:fs";
 import {VIT_TEACHER_A, VIT_TEACHER_B} from "../../src/lib/clip/presets.js";
 import type {NamedWeights} from "../../src/lib/clip/clipModel.js";
 import {encodeCheckpoint} from "../../src/lib/train/checkpoint.js";
@@ -21,9 +21,8 @@ import {clipModelFor, labTokenizer} from "../../src/lib/train/models.js";
 import {parseArgs} from "../progress.js";
 
 const TEACHERS = {a: VIT_TEACHER_A, b: VIT_TEACHER_B} as const;
-// Steps per teacher: B's 9,600 is the schedule on which a teacher of its size reached 0.71 on
-// Objects-20 (docs/teachers.md); A's step costs ~1.3× B's, so 7,200 lets the two finish together.
-const STEPS = {a: 7200, b: 9600} as const;
+// The schedule on which a teacher of B's size reached 0.71 on Objects-20 (docs/teachers.md).
+const STEPS = 9600;
 const POOL = {seed: 1, batches: 2400, parts: 2, batchSize: 64, group: 16};
 const args = parseArgs(process.argv.slice(2));
 const fail = (message: string): never => {
@@ -94,9 +93,12 @@ async function ensurePool(): Promise<string> {
   const jobs = Array.from({length: POOL.parts}, (_, k) => k * per).map(async (from) => {
     const file = `${poolDir}/pool-${from}.bin`;
     if (existsSync(file)) {
-      const bytes = readFileSync(file);
-      const header = bytes.indexOf(10) + 1;
-      if (header > 0 && bytes.length - header === per * record) return;
+      const head = Buffer.alloc(1 << 16);
+      const fd = openSync(file, "r");
+      const read = readSync(fd, head, 0, head.length, 0);
+      closeSync(fd);
+      const header = head.subarray(0, read).indexOf(10) + 1;
+      if (header > 0 && statSync(file).size - header === per * record) return;
     }
     console.log(`pool: writing batches ${from}–${from + per - 1} to ${file}`);
     const argv = ["tsx", "scripts/data/teacherStream.ts", "--seed", `${POOL.seed}`, "--from", `${from}`, "--batches", `${per}`, "--batch", `${POOL.batchSize}`, "--group", `${POOL.group}`];
@@ -119,7 +121,7 @@ if (snapshot) {
       model.dispose();
       const configFile = `${trainDir}/teacher-${name}.config.json`;
       writeFileSync(configFile, JSON.stringify(config, null, 1) + "\n");
-      await run(python, ["scripts/data/teachers_torch.py", "--config", configFile, "--pool", poolDir, "--out", trainDir, "--steps", `${stepsOption ?? STEPS[name]}`, "--threads", "1"]);
+      await run(python, ["scripts/data/teachers_torch.py", "--config", configFile, "--pool", poolDir, "--out", trainDir, "--steps", `${stepsOption ?? STEPS}`, "--threads", "1"]);
       await writeCheckpoint(name, dir);
     })
   );
