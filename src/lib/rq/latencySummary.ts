@@ -1,6 +1,12 @@
 import type {EncoderName, LatencyPoint} from "./latencyStudy.js";
 import {crossings, fitPowerLaw, type Crossing, type PowerLawFit, type XY} from "./scalingFit.js";
 
+/**
+ * What a summary needs of a timed point: the live study's LatencyPoint, or a measurement loaded
+ * from a file, which may give tokens without the image's side (imageSize null).
+ */
+export type TimedPoint = Pick<LatencyPoint, "encoder" | "backend" | "batch" | "tokens" | "status" | "medianMs"> & {readonly imageSize: number | null};
+
 /** What one batch size of a latency study says, in numbers and in words. */
 export interface LatencySummary {
   readonly backend: string;
@@ -14,8 +20,8 @@ export interface LatencySummary {
   /** Where Vim's latency crosses the ViT's (a = Vim, b = ViT). */
   readonly crossings: readonly Crossing[];
   /** The largest size both encoders were measured at, and Vim/ViT there. */
-  readonly largest: {tokens: number; imageSize: number; vimMs: number; vitMs: number; ratio: number} | null;
-  readonly skipped: readonly LatencyPoint[];
+  readonly largest: {tokens: number; imageSize: number | null; vimMs: number; vitMs: number; ratio: number} | null;
+  readonly skipped: readonly TimedPoint[];
   readonly sentences: readonly string[];
 }
 
@@ -32,7 +38,7 @@ function fitOrNull(points: readonly XY[], upperHalf: boolean): PowerLawFit | nul
  * crossover and the Vim/ViT ratio at the largest common size, set beside `posterRatio` (the
  * poster's DM-CLIP/MobileCLIP image-encoder latency, 0.504) when given.
  */
-export function summariseLatency(points: readonly LatencyPoint[], batch: number, {posterRatio}: {posterRatio?: number} = {}): LatencySummary {
+export function summariseLatency(points: readonly TimedPoint[], batch: number, {posterRatio}: {posterRatio?: number} = {}): LatencySummary {
   const mine = points.filter((p) => p.batch === batch);
   const backends = [...new Set(mine.map((p) => p.backend))];
   if (backends.length > 1) throw new Error(`summariseLatency: points mix backends (${backends.join(", ")}); summarise each apart`);
@@ -52,7 +58,9 @@ export function summariseLatency(points: readonly LatencyPoint[], batch: number,
 
   const sentences: string[] = [];
   const fitWords = (name: string, f: PowerLawFit | null) =>
-    f ? `${name} as tokens^${f.exponent.toFixed(2)} (${thousands(f.xMin)}–${thousands(f.xMax)} tokens, R² ${f.r2.toFixed(3)})` : `${name}: too few sizes to fit`;
+    f
+      ? `${name} as tokens^${f.exponent.toFixed(2)} (${f.exponentLow === null ? "two sizes, so no interval" : `95% interval ${f.exponentLow.toFixed(2)} to ${f.exponentHigh!.toFixed(2)}`}; ${thousands(f.xMin)}–${thousands(f.xMax)} tokens, R² ${f.r2.toFixed(3)})`
+      : `${name}: too few sizes to fit`;
   if (upperFits.vim || upperFits.vit) {
     sentences.push(`Batch ${batch} on ${backend}: over the larger half of the sizes, latency grows for ${fitWords("Vim", upperFits.vim)} and for ${fitWords("the ViT", upperFits.vit)}. Linear scaling is 1, attention's asymptote 2.`);
   }
@@ -66,13 +74,16 @@ export function summariseLatency(points: readonly LatencyPoint[], batch: number,
           : `The ViT is faster at every size measured (${thousands(first.x)} to ${thousands(top!.x)} tokens): no crossover here.`
       );
     } else {
-      const patch = mine[0].imageSize / Math.sqrt(mine[0].tokens - 1);
-      const words = found.map((c) => `${c.becomes === "a-faster" ? "Vim becomes faster" : "the ViT becomes faster again"} at about ${thousands(c.x)} tokens (≈ ${Math.round(patch * Math.sqrt(c.x - 1))}² pixels)`);
+      const sized = mine.find((p) => p.imageSize !== null);
+      const patch = sized ? sized.imageSize! / Math.sqrt(sized.tokens - 1) : null;
+      const pixels = (x: number) => (patch === null ? "" : ` (≈ ${Math.round(patch * Math.sqrt(x - 1))}² pixels)`);
+      const words = found.map((c) => `${c.becomes === "a-faster" ? "Vim becomes faster" : "the ViT becomes faster again"} at about ${thousands(c.x)} tokens${pixels(c.x)}`);
       sentences.push(`${words.join("; ")}.`.replace(/^./, (c) => c.toUpperCase()));
     }
   }
   if (largest) {
-    const ratioWords = `At ${thousands(largest.tokens)} tokens (${largest.imageSize}×${largest.imageSize}) Vim takes ${largest.vimMs.toFixed(1)} ms and the ViT ${largest.vitMs.toFixed(1)} ms: a ratio of ${largest.ratio.toFixed(3)}`;
+    const side = largest.imageSize === null ? "" : ` (${largest.imageSize}×${largest.imageSize})`;
+    const ratioWords = `At ${thousands(largest.tokens)} tokens${side} Vim takes ${largest.vimMs.toFixed(1)} ms and the ViT ${largest.vitMs.toFixed(1)} ms: a ratio of ${largest.ratio.toFixed(3)}`;
     sentences.push(
       posterRatio === undefined
         ? `${ratioWords}.`

@@ -1,3 +1,5 @@
+import {tQuantile975} from "./seedStats.js";
+
 /** A measured series: y (a latency) at x (a token count). */
 export interface XY {
   readonly x: number;
@@ -7,6 +9,9 @@ export interface XY {
 /** y ≈ coefficient · x^exponent, fitted by least squares on log y against log x. */
 export interface PowerLawFit {
   readonly exponent: number;
+  /** The exponent's 95% interval (Student's t on the slope, n − 2 degrees of freedom); null with two points. */
+  readonly exponentLow: number | null;
+  readonly exponentHigh: number | null;
   readonly coefficient: number;
   /** Coefficient of determination on the log scale. */
   readonly r2: number;
@@ -38,8 +43,11 @@ export function fitPowerLaw(points: readonly XY[]): PowerLawFit {
   const intercept = my - exponent * mx;
   const ssTot = ys.reduce((s, y) => s + (y - my) ** 2, 0);
   const ssRes = ys.reduce((s, y, i) => s + (y - intercept - exponent * xs[i]) ** 2, 0);
+  const half = n > 2 ? tQuantile975(n - 2) * Math.sqrt(ssRes / (n - 2) / sxx) : null;
   return {
     exponent,
+    exponentLow: half === null ? null : exponent - half,
+    exponentHigh: half === null ? null : exponent + half,
     coefficient: Math.exp(intercept),
     r2: ssTot === 0 ? 1 : 1 - ssRes / ssTot,
     n,

@@ -19,6 +19,16 @@ describe("fitPowerLaw", () => {
     expect(fit.exponent).toBeCloseTo(1.5, 12);
     expect(Math.log(fit.coefficient)).toBeCloseTo(-1 / 6, 12);
     expect(fit.r2).toBeCloseTo(1 - 1 / 6 / (14 / 3), 12);
+    // Slope standard error sqrt(ssRes / (n − 2) / Sxx) = sqrt((1/6) / 1 / 2); t at 1 degree of freedom 12.706.
+    expect(fit.exponentLow).toBeCloseTo(1.5 - 12.706 * Math.sqrt(1 / 12), 12);
+    expect(fit.exponentHigh).toBeCloseTo(1.5 + 12.706 * Math.sqrt(1 / 12), 12);
+  });
+
+  it("gives no exponent interval through two points, and a zero-width one through an exact law", () => {
+    const two = fitPowerLaw(series([64, 256], (x) => x));
+    expect([two.exponentLow, two.exponentHigh]).toEqual([null, null]);
+    const exact = fitPowerLaw(series(TOKENS, (x) => 3 * x));
+    expect(exact.exponentHigh! - exact.exponentLow!).toBeLessThan(1e-9);
   });
 
   it("needs two distinct positive x", () => {
