@@ -1,3 +1,5 @@
+import {UsageError} from "./cli.js";
+
 const printed = new Map<number, number>();
 
 /** One self-overwriting progress line on a terminal (a plain line per 5% when output is piped). */
@@ -23,12 +25,13 @@ export function formatSeconds(s: number): string {
   return m > 0 ? `${m}m${String(Math.round(s % 60)).padStart(2, "0")}s` : `${s.toFixed(0)}s`;
 }
 
-/** `--name value` pairs from argv; flags without a value read as "true". */
+/** `--name value` pairs from argv; flags without a value read as "true". A flag given twice is refused. */
 export function parseArgs(argv: string[]): Map<string, string> {
   const args = new Map<string, string>();
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
-    if (!a.startsWith("--")) throw new Error(`unexpected argument "${a}" (options look like --name value)`);
+    if (!a.startsWith("--")) throw new UsageError(`unexpected argument "${a}" (options look like --name value)`);
+    if (args.has(a.slice(2))) throw new UsageError(`${a} is given twice`);
     const next = argv[i + 1];
     if (next === undefined || next.startsWith("--")) args.set(a.slice(2), "true");
     else args.set(a.slice(2), (i++, next));

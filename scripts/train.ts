@@ -1,8 +1,10 @@
 // `npm run train -- --weights 0.25,0.75 --steps N --seed S --student vim --out data/runs/<name>`:
 // the notebooks' trainer, headless, in Node on wasm. Weights read <contrastive>,<distill>, as in
 // the poster's model names. Writes <out>/run.json (settings, curves, evaluations, outcome) and
-// <out>/eval_results.jsonl (the final DataComp-format evaluation).
-import {mkdirSync, writeFileSync} from "node:fs";
+// <out>/eval_results.jsonl (the final DataComp-format evaluation). Every flag and the output
+// folder are checked before the first step (trainOptions.ts); a folder that already holds
+// something is refused unless --force is given.
+import {writeFileSync} from "node:fs";
 import {cpus} from "node:os";
 import {basename} from "node:path";
 import * as tf from "@tensorflow/tfjs";
@@ -14,83 +16,65 @@ import {reinforcedSource} from "../src/lib/train/batchSource.js";
 import {suiteEvaluator} from "../src/lib/train/clipEncoders.js";
 import {labTokenizer, studentModel} from "../src/lib/train/models.js";
 import {evalResultsJsonl, type RunExport} from "../src/lib/train/runExport.js";
-import {checkSettings, type TrainSettings} from "../src/lib/train/settings.js";
 import {Trainer, type StepMetrics} from "../src/lib/train/trainer.js";
-import {parseArgs, progressLine} from "./progress.js";
+import {runScript, UsageError} from "./cli.js";
+import {progressLine} from "./progress.js";
+import {prepareOutput, trainOptions} from "./trainOptions.js";
 
-const args = parseArgs(process.argv.slice(2));
-const known = ["weights", "steps", "seed", "student", "out", "lr", "batch", "warmup", "teacher-scale", "dr", "eval-every", "data", "per-set", "retrieval"];
-for (const key of args.keys()) if (!known.includes(key)) throw new Error(`unknown option --${key}; known: ${known.map((k) => `--${k}`).join(" ")}`);
-const out = args.get("out");
-if (!out) throw new Error("--out <folder> is required (e.g. --out data/runs/my-run)");
-const [contrastiveWeight, distillWeight] = (args.get("weights") ?? "0.25,0.75").split(",").map(Number);
-const number = (key: string) => (args.has(key) ? Number(args.get(key)) : undefined);
-const teacherScale = args.get("teacher-scale");
-const settings: TrainSettings = checkSettings({
-  contrastiveWeight,
-  distillWeight,
-  steps: number("steps"),
-  seed: number("seed"),
-  student: args.get("student") as TrainSettings["student"] | undefined,
-  learningRate: number("lr"),
-  batchSize: number("batch"),
-  warmupSteps: number("warmup"),
-  teacherScale: teacherScale === undefined || teacherScale === "learned" ? null : Number(teacherScale),
-  dr: args.has("dr") ? args.get("dr") !== "false" : undefined,
-  evalEvery: number("eval-every") ?? 0
-});
+await runScript(async () => {
+  const {settings, out, force, data: dataDir, perSet, retrieval} = trainOptions(process.argv.slice(2));
+  prepareOutput(out, force);
 
-if (!(await activateBackend("wasm"))) throw new Error("the wasm backend could not start");
-const sources = await loadSourcesFromDisk();
-const dataDir = args.get("data") ?? "data/reinforced";
-const set = await ReinforcedSet.open(diskReader(dataDir)).catch((error) => {
-  throw new Error(`cannot open the reinforced set in ${dataDir} (${error.message}); make it with npm run data:reinforce`);
-});
-const tokenizer = labTokenizer();
-const trainer = await Trainer.create(
-  {
-    tokenizer,
-    createModel: (s) => studentModel(s.student, tokenizer, s.seed),
-    createSource: async (s) => reinforcedSource(set, sources, {batchSize: s.batchSize, seed: s.seed}),
-    evaluate: suiteEvaluator(sources, {perSet: number("per-set") ?? 500, retrievalCount: number("retrieval") ?? 1000})
-  },
-  settings
-);
+  if (!(await activateBackend("wasm"))) throw new Error("the wasm backend could not start");
+  const sources = await loadSourcesFromDisk();
+  const set = await ReinforcedSet.open(diskReader(dataDir)).catch((error) => {
+    throw new UsageError(`--data ${JSON.stringify(dataDir)}: cannot open the reinforced set there (${error.message}); make it with npm run data:reinforce`);
+  });
+  const tokenizer = labTokenizer();
+  const trainer = await Trainer.create(
+    {
+      tokenizer,
+      createModel: (s) => studentModel(s.student, tokenizer, s.seed),
+      createSource: async (s) => reinforcedSource(set, sources, {batchSize: s.batchSize, seed: s.seed}),
+      evaluate: suiteEvaluator(sources, {perSet, retrievalCount: retrieval})
+    },
+    settings
+  );
 
-const curves: StepMetrics[] = [];
-const evaluations: RunExport["evaluations"] = [];
-let outcome = "";
-trainer.on((e) => {
-  if (e.type === "step") curves.push(e.metrics);
-  if (e.type === "eval") evaluations.push({step: e.step, lines: e.lines});
-  if (e.type === "state" && (e.state === "done" || e.state === "stopped")) outcome = e.reason;
-});
-console.log(`training a ${settings.student} student: weights (${contrastiveWeight}, ${distillWeight}), seed ${settings.seed}, ${settings.steps} steps of batch ${settings.batchSize} on ${tf.getBackend()}; ${trainer.model.parameterCounts().image} image parameters`);
-const started = Date.now();
-try {
-  while (trainer.state !== "done") {
-    const m = await trainer.trainStep();
-    progressLine(m.step, settings.steps, started, `loss ${m.total.toFixed(3)} (c ${m.contrastive.toFixed(3)}, d ${m.distill?.toFixed(3) ?? "–"}) ${m.imagesPerSecond.toFixed(0)} img/s`);
+  const curves: StepMetrics[] = [];
+  const evaluations: RunExport["evaluations"] = [];
+  let outcome = "";
+  trainer.on((e) => {
+    if (e.type === "step") curves.push(e.metrics);
+    if (e.type === "eval") evaluations.push({step: e.step, lines: e.lines});
+    if (e.type === "state" && (e.state === "done" || e.state === "stopped")) outcome = e.reason;
+  });
+  console.log(`training a ${settings.student} student: weights (${settings.contrastiveWeight}, ${settings.distillWeight}), seed ${settings.seed}, ${settings.steps} steps of batch ${settings.batchSize} on ${tf.getBackend()}; ${trainer.model.parameterCounts().image} image parameters`);
+  const started = Date.now();
+  try {
+    while (trainer.state !== "done") {
+      const m = await trainer.trainStep();
+      progressLine(m.step, settings.steps, started, `loss ${m.total.toFixed(3)} (c ${m.contrastive.toFixed(3)}, d ${m.distill?.toFixed(3) ?? "–"}) ${m.imagesPerSecond.toFixed(0)} img/s`);
+    }
+  } catch (error) {
+    outcome ||= (error as Error).message;
+    console.error(`\n${outcome}`);
+    process.exitCode = 1;
   }
-} catch (error) {
-  outcome ||= (error as Error).message;
-  console.error(`\n${outcome}`);
-  process.exitCode = 1;
-}
 
-const run: RunExport = {
-  format: "dm-clip-run",
-  version: 1,
-  name: basename(out),
-  settings,
-  environment: {backend: tf.getBackend(), machine: `${cpus()[0]?.model ?? "unknown"} × ${cpus().length}, Node ${process.version}`, seconds: (Date.now() - started) / 1000, stepsDone: trainer.step, createdAt: new Date().toISOString()},
-  curves,
-  evaluations,
-  outcome
-};
-mkdirSync(out, {recursive: true});
-writeFileSync(`${out}/run.json`, JSON.stringify(run) + "\n");
-writeFileSync(`${out}/eval_results.jsonl`, evalResultsJsonl(run));
-const final = evaluations.at(-1);
-console.log(`\n${outcome}; wrote ${out}/run.json${final ? ` and eval_results.jsonl (${final.lines.map((l) => `${l.key} ${Number(l.metrics.main_metric).toFixed(3)}`).join(", ")})` : ""}`);
-trainer.dispose();
+  const run: RunExport = {
+    format: "dm-clip-run",
+    version: 1,
+    name: basename(out),
+    settings,
+    environment: {backend: tf.getBackend(), machine: `${cpus()[0]?.model ?? "unknown"} × ${cpus().length}, Node ${process.version}`, seconds: (Date.now() - started) / 1000, stepsDone: trainer.step, createdAt: new Date().toISOString()},
+    curves,
+    evaluations,
+    outcome
+  };
+  writeFileSync(`${out}/run.json`, JSON.stringify(run) + "\n");
+  writeFileSync(`${out}/eval_results.jsonl`, evalResultsJsonl(run));
+  const final = evaluations.at(-1);
+  console.log(`\n${outcome}; wrote ${out}/run.json${final ? ` and eval_results.jsonl (${final.lines.map((l) => `${l.key} ${Number(l.metrics.main_metric).toFixed(3)}`).join(", ")})` : ""}`);
+  trainer.dispose();
+});
