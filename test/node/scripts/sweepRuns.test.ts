@@ -1,0 +1,62 @@
+import {spawnSync} from "node:child_process";
+import {cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from "node:fs";
+import {tmpdir} from "node:os";
+import {join} from "node:path";
+import {describe, expect, it} from "vitest";
+import {sweepPlan} from "../../../src/lib/rq/sweepPlan.js";
+import {UsageError} from "../../../scripts/cli.js";
+import {finishedRun} from "../../../scripts/sweepRuns.js";
+
+const plan = sweepPlan("rq1", [1]).find((j) => j.name === "vim-wc0.25-wd0.75-seed1")!;
+const committed = `data/runs/rq1/${plan.name}`;
+const budget = {steps: 150, warmupSteps: 40};
+
+/** A copy of a committed run whose run.json is changed by `edit`. */
+function runWith(edit: (run: Record<string, any>) => void): string {
+  const dir = mkdtempSync(join(tmpdir(), "sweep-run-"));
+  cpSync(committed, dir, {recursive: true});
+  const run = JSON.parse(readFileSync(`${committed}/run.json`, "utf8"));
+  edit(run);
+  writeFileSync(`${dir}/run.json`, JSON.stringify(run));
+  return dir;
+}
+
+describe("a sweep's finished runs", () => {
+  it("are the planned run, trained to the end with the sweep's budget", () => {
+    expect(finishedRun(committed, plan, budget)).toBe(true);
+    expect(finishedRun(runWith(() => undefined), plan, budget)).toBe(true);
+  });
+
+  it("exclude a stale run, a run cut short, one without its evaluation and a missing one", () => {
+    expect(finishedRun(committed, plan, {steps: 30, warmupSteps: 10}), "other budget").toBe(false);
+    expect(finishedRun(committed, plan, {steps: 150, warmupSteps: 10}), "other warm-up").toBe(false);
+    expect(finishedRun(committed, sweepPlan("rq1", [2]).find((j) => j.distillWeight === 0.75)!, budget), "other seed").toBe(false);
+    expect(finishedRun(runWith((r) => (r.environment.stepsDone = 41)), plan, budget), "diverged at step 41").toBe(false);
+    expect(finishedRun(runWith((r) => (r.evaluations = [])), plan, budget), "no evaluation").toBe(false);
+    const noJsonl = runWith(() => undefined);
+    rmSync(`${noJsonl}/eval_results.jsonl`);
+    expect(finishedRun(noJsonl, plan, budget), "no eval_results.jsonl").toBe(false);
+    expect(finishedRun(join(tmpdir(), "no-such-run"), plan, budget)).toBe(false);
+  });
+
+  it("stop the sweep on a damaged run.json, naming the file", () => {
+    const dir = runWith(() => undefined);
+    writeFileSync(`${dir}/run.json`, "{\"format\": \"dm-clip-run\",");
+    expect(() => finishedRun(dir, plan, budget)).toThrow(UsageError);
+    expect(() => finishedRun(dir, plan, budget)).toThrow(`run ${dir}/run.json: not valid JSON (move or delete it, and the sweep trains the run again)`);
+  });
+});
+
+describe("npm run sweep's options", () => {
+  it("are refused in one line, exit code 2, before any run starts", () => {
+    for (const [argv, message] of [
+      [["--seeds", "1,1"], '--seeds "1,1": expected distinct positive integers, e.g. 1,2,3'],
+      [["--steps", "abc"], '--steps "abc": expected a positive integer'],
+      [["--study", "rq3"], '--study "rq3": expected rq1 or rq2']
+    ] as const) {
+      const result = spawnSync(process.execPath, ["--import", "tsx", "scripts/sweep.ts", ...argv, "--root", join(tmpdir(), "no-sweep")], {encoding: "utf8"});
+      expect(result.status, argv.join(" ")).toBe(2);
+      expect(result.stderr.trim().split("\n")).toEqual([`error: ${message}`]);
+    }
+  });
+});
