@@ -39,9 +39,11 @@ export function parseRunExport(text: string, label: string): RunExport {
   if (typeof r !== "object" || r === null || r.format !== "dm-clip-run") throw new Error(`run ${label}: "format" must be "dm-clip-run"`);
   if (r.version !== 1) throw new Error(`run ${label}: "version" ${String(r.version)} is not supported (expected 1)`);
   if (typeof r.name !== "string") throw new Error(`run ${label}: "name" must be a string`);
+  // Defaults would file a run without settings as a Vim (0.25, 0.75) seed-1 run: refuse it instead.
+  if (typeof r.settings !== "object" || r.settings === null || Array.isArray(r.settings)) throw new Error(`run ${label}: "settings" is missing (expected the run's training settings)`);
   let settings: TrainSettings;
   try {
-    settings = checkSettings((r.settings ?? {}) as Partial<TrainSettings>);
+    settings = checkSettings(r.settings as Partial<TrainSettings>);
   } catch (error) {
     throw new Error(`run ${label}: ${(error as Error).message}`);
   }
