@@ -1,7 +1,7 @@
 import * as Plot from "@observablehq/plot";
 import {html} from "htl";
 import type {LatencyPoint} from "../lib/rq/latencyStudy.js";
-import type {LatencySummary} from "../lib/rq/latencySummary.js";
+import type {LatencySummary, TimedPoint} from "../lib/rq/latencySummary.js";
 
 const NAMES = {vim: "Vim (Mamba)", vit: "ViT"} as const;
 
@@ -9,10 +9,10 @@ const NAMES = {vim: "Vim (Mamba)", vit: "ViT"} as const;
  * Latency against tokens on log–log axes: measured medians (dots and lines, one per encoder
  * and batch), each fitted power law over its range (dashed) and the crossovers (vertical rules).
  */
-export function latencyChart(points: readonly LatencyPoint[], summaries: readonly LatencySummary[], width: number): SVGSVGElement | HTMLElement {
+export function latencyChart(points: readonly TimedPoint[], summaries: readonly LatencySummary[], width: number): SVGSVGElement | HTMLElement {
   const measured = points
     .filter((p) => p.status === "measured")
-    .map((p) => ({encoder: NAMES[p.encoder], batch: `batch ${p.batch}`, series: `${NAMES[p.encoder]}, batch ${p.batch}`, tokens: p.tokens, ms: p.medianMs!, size: `${p.imageSize}×${p.imageSize}`}));
+    .map((p) => ({encoder: NAMES[p.encoder], batch: `batch ${p.batch}`, series: `${NAMES[p.encoder]}, batch ${p.batch}`, tokens: p.tokens, ms: p.medianMs!, size: p.imageSize === null ? "—" : `${p.imageSize}×${p.imageSize}`}));
   const fits = summaries.flatMap((s) =>
     (["vim", "vit"] as const).flatMap((name) => {
       const f = s.upperFits[name];

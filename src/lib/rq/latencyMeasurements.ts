@@ -35,6 +35,7 @@ const ENCODERS: readonly EncoderName[] = ["vim", "vit"];
 
 /** A loaded measurement: one setting's median over its rows. */
 export interface LoadedLatencyPoint extends TimedPoint {
+  readonly medianMs: number;
   readonly timesMs: readonly number[];
 }
 

@@ -21,6 +21,8 @@ export interface LatencySummary {
   readonly crossings: readonly Crossing[];
   /** The largest size both encoders were measured at, and Vim/ViT there. */
   readonly largest: {tokens: number; imageSize: number | null; vimMs: number; vitMs: number; ratio: number} | null;
+  /** Vim/ViT at every size both were measured at, smallest first. */
+  readonly ratios: readonly {tokens: number; ratio: number}[];
   readonly skipped: readonly TimedPoint[];
   readonly sentences: readonly string[];
 }
@@ -51,6 +53,7 @@ export function summariseLatency(points: readonly TimedPoint[], batch: number, {
   const vitAt = new Map(series.vit.map((p) => [p.x, p.y]));
   const common = series.vim.filter((p) => vitAt.has(p.x)).sort((a, b) => a.x - b.x);
   const top = common.at(-1);
+  const ratios = common.map((p) => ({tokens: p.x, ratio: p.y / vitAt.get(p.x)!}));
   const sizeOf = (tokens: number) => mine.find((p) => p.tokens === tokens)!.imageSize;
   const largest = top ? {tokens: top.x, imageSize: sizeOf(top.x), vimMs: top.y, vitMs: vitAt.get(top.x)!, ratio: top.y / vitAt.get(top.x)!} : null;
   const skipped = mine.filter((p) => p.status === "skipped");
@@ -91,5 +94,5 @@ export function summariseLatency(points: readonly TimedPoint[], batch: number, {
     );
   }
   if (skipped.length > 0) sentences.push(`${skipped.length} point${skipped.length === 1 ? " was" : "s were"} skipped, each with its reason in the table.`);
-  return {backend, batch, series, upperFits, allFits, crossings: found, largest, skipped, sentences};
+  return {backend, batch, series, upperFits, allFits, crossings: found, largest, ratios, skipped, sentences};
 }

@@ -27,6 +27,8 @@ describe("loaded latency measurements", () => {
     expect(s.allFits.vim!.exponentLow).toBeLessThan(all.exponent);
     expect(s.crossings.map((c) => c.becomes)).toEqual(["a-faster"]);
     expect(s.largest).toMatchObject({tokens: 4097, imageSize: 512, ratio: vim(4097) / vit(4097)});
+    expect(s.ratios.map((r) => r.tokens)).toEqual(SIZES.map(tokens));
+    SIZES.map(tokens).forEach((t, i) => expect(s.ratios[i].ratio).toBeCloseTo(vim(t) / vit(t), 12));
     expect(s.sentences.join(" ")).toMatch(/Vim becomes faster at about 1,134 tokens \(≈ 269² pixels\)/);
   });
 
