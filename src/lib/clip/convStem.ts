@@ -16,30 +16,56 @@ export interface ConvStemConfig {
   readonly channels: readonly number[];
 }
 
+const PADDING: [[number, number], [number, number], [number, number], [number, number]] = [[0, 0], [1, 1], [1, 1], [0, 0]];
+
 /**
- * One 3×3 convolution of stride 2 with padding 1, as im2col and a plain matMul: tfjs-wasm has
- * no Conv2DBackpropFilter, while slice, pad, concat and matMul have fast kernels and gradients
- * on every backend. The padded image is viewed as 2×2 cells, [b, h/2+1, 2, w/2+1, 2c]; output
- * (i, j) reads padded rows 2i, 2i+1, 2i+2, which are cell rows i, i, i+1 at parity 0, 1, 0, and
- * likewise for columns, so each of the nine taps is one slice. The taps are concatenated in
- * (row, column, channel) order, the layout of a conv2d filter [3, 3, c, out] flattened.
+ * The nine taps of every output position of a 3×3 stride-2 convolution with padding 1, as rows
+ * [b·(h/2)·(w/2), 9c] in (row, column, channel) order: the layout of a conv2d filter [3, 3, c, out]
+ * flattened. The padded image is viewed as 2×2 cells, [b, h/2+1, 2, w/2+1, 2c]; output (i, j)
+ * reads padded rows 2i, 2i+1, 2i+2, which are cell rows i, i, i+1 at parity 0, 1, 0, and likewise
+ * for columns, so each tap is one slice.
+ */
+function taps(x: tf.Tensor4D): tf.Tensor2D {
+  const [b, h, w, c] = x.shape;
+  const [oh, ow] = [h / 2, w / 2];
+  return tf.tidy(() => {
+    const cells = tf.pad(x, PADDING).reshape([b, oh + 1, 2, ow + 1, 2 * c]);
+    const parts: tf.Tensor[] = [];
+    for (let row = 0; row < 3; row++) {
+      for (let col = 0; col < 3; col++) {
+        parts.push(tf.slice(cells, [0, row >> 1, row & 1, col >> 1, (col & 1) * c], [b, oh, 1, ow, c]).reshape([b * oh * ow, c]));
+      }
+    }
+    return tf.concat(parts, 1) as tf.Tensor2D;
+  });
+}
+
+/**
+ * One 3×3 convolution of stride 2 with padding 1; `weight` is the filter flattened to [9·c, out].
+ * Forward and the input's gradient are tf.conv2d and its transpose, fast on every backend;
+ * tfjs-wasm has no Conv2DBackpropFilter, so the filter's gradient is the taps (im2col) times the
+ * output gradient, one matMul.
  */
 export function conv3x3Stride2(x: tf.Tensor4D, weight: tf.Tensor2D, bias: tf.Tensor1D | null): tf.Tensor4D {
   const [b, h, w, c] = x.shape;
   if (h % 2 !== 0 || w % 2 !== 0) throw new Error(`conv3x3Stride2: height and width must be even, got [${x.shape}]`);
   if (weight.shape[0] !== 9 * c) throw new Error(`conv3x3Stride2: weight must be [9·${c}, out], got [${weight.shape}]`);
-  const [oh, ow] = [h / 2, w / 2];
+  const out = weight.shape[1];
+  const convolve = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [input, filter, save] = args as [tf.Tensor, tf.Tensor, tf.GradSaveFunc];
+    save([input, filter]);
+    const value = tf.conv2d(input as tf.Tensor4D, filter.reshape([3, 3, c, out]) as tf.Tensor4D, 2, PADDING);
+    const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]): tf.Tensor[] => {
+      const [xs, ws] = saved as [tf.Tensor4D, tf.Tensor2D];
+      const dx = tf.conv2dTranspose(dy as tf.Tensor4D, ws.reshape([3, 3, c, out]) as tf.Tensor4D, [b, h, w, c], 2, PADDING);
+      const dw = tf.matMul(taps(xs), dy.reshape([-1, out]), true, false);
+      return [dx, dw];
+    };
+    return {value, gradFunc};
+  });
   return tf.tidy(() => {
-    const cells = tf.pad(x, [[0, 0], [1, 1], [1, 1], [0, 0]]).reshape([b, oh + 1, 2, ow + 1, 2 * c]);
-    const taps: tf.Tensor[] = [];
-    for (let row = 0; row < 3; row++) {
-      for (let col = 0; col < 3; col++) {
-        taps.push(tf.slice(cells, [0, row >> 1, row & 1, col >> 1, (col & 1) * c], [b, oh, 1, ow, c]).reshape([b * oh * ow, c]));
-      }
-    }
-    let y = tf.matMul(tf.concat(taps, 1), weight);
-    if (bias) y = tf.add(y, bias);
-    return y.reshape([b, oh, ow, weight.shape[1]]);
+    const y = convolve(x, weight) as tf.Tensor4D;
+    return bias ? (tf.add(y, bias) as tf.Tensor4D) : y;
   });
 }
 
