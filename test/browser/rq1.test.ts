@@ -117,3 +117,54 @@ describe("the RQ1 page", () => {
     await page.close();
   });
 });
+
+// Unrun so far: written without Chromium (the machine was busy); run with `npm run test:browser`.
+describe("the RQ1 page with loaded files", () => {
+  const lab = (wc: number, wd: number, s: number) => `test/fixtures/rq1/lab/dmclip-wc${wc}-wd${wd}-seed${s}/eval_results.jsonl`;
+  const files = [0, 0.25, 0.75, 1].flatMap((wd) => [1, 2, 3].map((s) => lab(1 - wd, wd, s)));
+  const load = async (page: Page, paths: string[], loads: number) => {
+    // Each file under its folder's name, as a folder pick gives it.
+    await page.setInputFiles(
+      "input.results-file-input",
+      paths.map((p) => ({name: p.split("/").slice(-2).join("-"), mimeType: "application/jsonl", buffer: readFileSync(p)}))
+    );
+    await page.waitForSelector(`.rq-load-problems[data-loads="${loads}"]`, {state: "attached"});
+  };
+
+  it("analyses a dropped sweep with the numbers the files give", async () => {
+    const {page, errors} = await open();
+    await load(page, files, 1);
+    expect(await page.getAttribute(".rq-load-problems", "data-count")).toBe("0");
+    expect(await page.$$eval("table.rq-loaded-runs tbody tr", (trs) => trs.map((tr) => (tr as HTMLElement).dataset.seedOrigin))).toEqual(files.map(() => "name"));
+    expect(await page.getAttribute(".rq-loaded-analysis", "data-runs")).toBe("12");
+    const inVal = (wc: number, wd: number) =>
+      [1, 2, 3].map((s) => JSON.parse(readFileSync(lab(wc, wd, s), "utf8").split("\n").find((l) => l.includes('"imagenet1k"'))!.replace(/NaN/g, "null")).metrics.acc1).reduce((a: number, b: number) => a + b, 0) / 3;
+    const cell = await page.$eval('.rq-loaded-analysis tr:has(td:first-child:text-is("IN-val")) td[data-run-id="(0.25, 0.75)"]', (td) => Number((td as HTMLElement).dataset.value));
+    expect(cell).toBeCloseTo(100 * inVal(0.25, 0.75), 9);
+    expect(await page.$$(".rq-loaded-gain svg")).toHaveLength(1);
+    expect(await page.getAttribute(".rq-loaded-verdict .rq-verdict", "data-outcome")).toBe("replicates");
+    expect(await page.$$eval(".rq-loaded-verdict table.rq-findings tbody tr", (trs) => trs.map((tr) => (tr as HTMLElement).dataset.metric))).toEqual(["avg_perf", "in_val", "in_shift", "flickr30k_t2i", "flickr30k_i2t", "coco_t2i", "coco_i2t"]);
+    expect(await page.$$eval(".results-download", (as) => as.map((a) => (a as HTMLElement).dataset.file))).toEqual(["comparison.csv", "comparison.md"]);
+    // The link restores the same analysis on a fresh page.
+    const link = await page.inputValue(".results-view-link");
+    expect(link).toContain("#sweep=");
+    const other = await site.browser.newPage();
+    await other.goto(link);
+    await other.waitForSelector(".rq-loaded-analysis");
+    expect(await other.getAttribute(".rq-loaded-analysis", "data-runs")).toBe("12");
+    await other.close();
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it("refuses bad files by name, keeps what is loaded, and says what the gain needs", async () => {
+    const {page, errors} = await open();
+    await load(page, files.filter((f) => !f.includes("wc1-wd0")), 1);
+    expect(await page.getAttribute(".rq-gain-needs", "data-needs")).toBe("contrastive-only");
+    await load(page, ["test/fixtures/rq1/bad/no-imagenet-wc1-wd0-seed1.jsonl", lab(0, 1, 1)], 2);
+    expect(await page.$$eval(".rq-load-problems li", (lis) => lis.map((li) => (li as HTMLElement).dataset.kind))).toEqual(["no-imagenet", "duplicate"]);
+    expect(await page.$$eval("table.rq-loaded-runs tbody tr", (trs) => trs.length)).toBe(9);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});

@@ -89,3 +89,22 @@ describe("the RQ2 page's accuracy section", () => {
     await other.close();
   });
 });
+
+// Unrun so far: written without Chromium (the machine was busy); run with `npm run test:browser`.
+describe("the RQ2 page with loaded measurements", () => {
+  it("documents the columns, offers the template, and summarises a loaded file", async () => {
+    const columns = await page.$$eval(".rq-latency-columns tbody tr", (trs) => trs.map((tr) => (tr as HTMLElement).dataset.column));
+    expect(columns).toEqual(["encoder", "tokens", "image_size", "patch", "batch", "ms", "device"]);
+    expect(await page.getAttribute(".rq-latency-template", "download")).toBe("latency-template.csv");
+    const csv = ["encoder,tokens,batch,ms,device", ...[257, 1025, 4097].flatMap((t) => [`vim,${t},1,${20 + 0.1 * t},gpu`, `vit,${t},1,${5 + 1e-4 * t * t},gpu`])].join("\n");
+    await page.setInputFiles("input.rq-latency-file", {name: "bench.csv", mimeType: "text/csv", buffer: Buffer.from(csv)});
+    await page.waitForSelector('.rq-loaded-latency-status[data-points="6"]');
+    const ratios = await page.$$eval(".rq-loaded-ratios tbody tr", (trs) => trs.map((tr) => [Number((tr as HTMLElement).dataset.tokens), Number((tr as HTMLElement).dataset.ratio)]));
+    expect(ratios.map(([t]) => t)).toEqual([257, 1025, 4097]);
+    for (const [t, r] of ratios) expect(r).toBeCloseTo((20 + 0.1 * t) / (5 + 1e-4 * t * t), 9);
+    expect(await page.$$('.rq-loaded-latency-summary p[data-device="gpu"][data-batch="1"]')).toHaveLength(1);
+    await page.setInputFiles("input.rq-latency-file", {name: "bad.csv", mimeType: "text/csv", buffer: Buffer.from("encoder,tokens,batch,ms\nmamba,65,1,3\n")});
+    await page.waitForSelector('.rq-loaded-latency-status[data-error="true"]');
+    expect(await page.getAttribute(".rq-loaded-latency-status", "data-points")).toBe("6");
+  });
+});
