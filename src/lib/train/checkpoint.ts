@@ -96,12 +96,27 @@ export function decodeCheckpoint(data: Uint8Array | ArrayBuffer, label: string):
   } catch {
     return fail("the header is not valid JSON");
   }
+  if (!isObject(header)) fail(`the header must be a JSON object, got ${JSON.stringify(header)}`);
   if (header.version !== VERSION) fail(`version ${header.version} is not supported (expected ${VERSION})`);
   for (const field of ["model", "tokenizer", "meta"] as const) {
     if (typeof header[field] !== "object" || header[field] === null) fail(`header field "${field}" is missing`);
   }
   if (!Number.isInteger(header.step) || header.step < 0) fail(`header field "step" must be an integer ≥ 0, got ${header.step}`);
   if (!Array.isArray(header.weights)) fail(`header field "weights" is missing`);
+  header.weights.forEach((e, i) => checkEntry(e, `weights[${i}]`, fail));
+  const opt = header.optimizer;
+  if (opt !== undefined) {
+    if (!isObject(opt) || !Array.isArray(opt.m) || !Array.isArray(opt.v)) fail(`header field "optimizer" must hold arrays "m" and "v"`);
+    if (!Number.isInteger(opt.step) || opt.step < 0) fail(`header field "optimizer.step" must be an integer ≥ 0, got ${JSON.stringify(opt.step)}`);
+    if (opt.m.length !== opt.v.length) fail(`the optimizer has ${opt.m.length} "m" moments but ${opt.v.length} "v" moments`);
+    opt.m.forEach((m, i) => {
+      checkEntry(m, `optimizer.m[${i}]`, fail);
+      checkEntry(opt.v[i], `optimizer.v[${i}]`, fail);
+      if (opt.v[i].name !== m.name || opt.v[i].shape.join() !== m.shape.join()) {
+        fail(`optimizer.v[${i}] ("${opt.v[i].name}" [${opt.v[i].shape}]) does not pair with optimizer.m[${i}] ("${m.name}" [${m.shape}])`);
+      }
+    });
+  }
   const dataStart = align4(MAGIC.length + 4 + headerLength);
   // Copy into a buffer of its own, so offsets count from its start: the caller's bytes may sit
   // at any offset of a larger buffer, and Node's Buffer.slice() returns a view, not a copy.
@@ -126,6 +141,20 @@ export function decodeCheckpoint(data: Uint8Array | ArrayBuffer, label: string):
     optimizer = {step: header.optimizer.step, moments};
   }
   return {model: header.model, tokenizer: header.tokenizer, weights, step: header.step, optimizer, meta: header.meta};
+}
+
+function isObject(x: unknown): x is Record<string, any> {
+  return typeof x === "object" && x !== null && !Array.isArray(x);
+}
+
+/** An array entry as the header must give it: before any shape is multiplied or offset read. */
+function checkEntry(e: unknown, at: string, fail: (what: string) => never): asserts e is ArrayEntry {
+  if (!isObject(e)) return fail(`${at} must be an object with name, shape, offset and length, got ${JSON.stringify(e)}`);
+  if (typeof e.name !== "string") fail(`${at}.name must be a string, got ${JSON.stringify(e.name)}`);
+  if (!Array.isArray(e.shape) || !e.shape.every((d) => Number.isInteger(d) && d >= 0)) fail(`${at} ("${e.name}"): shape must be an array of integers ≥ 0, got ${JSON.stringify(e.shape)}`);
+  for (const field of ["offset", "length"] as const) {
+    if (!Number.isInteger(e[field]) || e[field] < 0) fail(`${at} ("${e.name}"): ${field} must be an integer ≥ 0, got ${JSON.stringify(e[field])}`);
+  }
 }
 
 function align4(n: number): number {

@@ -1,4 +1,4 @@
-import {ClipModel} from "../clip/clipModel.js";
+import {ClipModel, type ClipModelConfig} from "../clip/clipModel.js";
 import type {ImageEncoder, ImageEncoderConfig} from "../clip/imageEncoder.js";
 import {TEXT_DEFAULT, textConfig, VIT_STUDENT} from "../clip/presets.js";
 import {TextTransformer} from "../clip/textTransformer.js";
@@ -31,9 +31,48 @@ export function studentModel(kind: "vim" | "vit", tokenizer: Tokenizer, seed: nu
   return clipModelFor({...base, seed}, tokenizer);
 }
 
-/** Rebuilds a model from a checkpoint and loads its weights. */
+/** No lab model has a size (width, depth, side, vocabulary) past this. */
+const MAX_SIZE = 4096;
+
+/**
+ * Why a checkpoint's model config cannot be built, or null. Sizes must be integers in
+ * [1, MAX_SIZE], and the parameters they imply (a lower bound: every block holds at least
+ * width² weights, every token position and vocabulary entry `width`) must not exceed the values
+ * the checkpoint holds, so damage never gets to allocate a model larger than the file.
+ */
+export function modelConfigProblem(config: ClipModelConfig, weightValues: number): string | null {
+  // The config comes from a file: any field may be missing or of the wrong type.
+  const part = (x: unknown) => (typeof x === "object" && x !== null ? (x as Record<string, unknown>) : undefined);
+  const image = part(part(config)?.image);
+  const text = part(part(config)?.text);
+  const sizes = {
+    "image.width": image?.width, "image.depth": image?.depth, "image.imageSize": image?.imageSize, "image.patchSize": image?.patchSize, "image.embedDim": image?.embedDim,
+    "text.width": text?.width, "text.depth": text?.depth, "text.vocabSize": text?.vocabSize, "text.contextLength": text?.contextLength, "text.embedDim": text?.embedDim
+  };
+  for (const [field, value] of Object.entries(sizes)) {
+    if (!(Number.isInteger(value) && (value as number) >= 1 && (value as number) <= MAX_SIZE)) return `model.${field} must be an integer in [1, ${MAX_SIZE}], got ${JSON.stringify(value)}`;
+  }
+  const n = sizes as Record<keyof typeof sizes, number>;
+  const grid = Math.floor(n["image.imageSize"] / n["image.patchSize"]);
+  const atLeast =
+    n["image.depth"] * n["image.width"] ** 2 + grid ** 2 * n["image.width"] +
+    n["text.depth"] * n["text.width"] ** 2 + (n["text.vocabSize"] + n["text.contextLength"]) * n["text.width"];
+  if (atLeast > weightValues) return `the model config needs at least ${atLeast} parameters, but the checkpoint holds ${weightValues} weight values`;
+  return null;
+}
+
+/** Rebuilds a model from a checkpoint and loads its weights; on failure nothing stays allocated. */
 export function modelFromCheckpoint(checkpoint: Checkpoint): {model: ClipModel; tokenizer: Tokenizer} {
+  const values = [...checkpoint.weights.values()].reduce((sum, w) => sum + w.values.length, 0);
+  const problem = modelConfigProblem(checkpoint.model, values);
+  if (problem) throw new Error(`modelFromCheckpoint: ${problem}`);
+  const tokenizer = Tokenizer.fromJSON(checkpoint.tokenizer);
   const model = ClipModel.fromConfig(checkpoint.model, buildImageEncoder);
-  model.importWeights(checkpoint.weights);
-  return {model, tokenizer: Tokenizer.fromJSON(checkpoint.tokenizer)};
+  try {
+    model.importWeights(checkpoint.weights);
+  } catch (error) {
+    model.dispose();
+    throw error;
+  }
+  return {model, tokenizer};
 }

@@ -1,9 +1,10 @@
 import * as tf from "@tensorflow/tfjs";
 import {beforeAll, describe, expect, it} from "vitest";
 import {decodeCheckpoint, encodeCheckpoint, type Checkpoint} from "../../../src/lib/train/checkpoint.js";
+import {modelConfigProblem, modelFromCheckpoint, studentModel} from "../../../src/lib/train/models.js";
 import {Trainer} from "../../../src/lib/train/trainer.js";
 import {useBackend} from "../backends.js";
-import {tinyModel, tinySetup} from "./fixtures.js";
+import {tinyModel, tinySetup, tokenizer} from "./fixtures.js";
 
 beforeAll(() => useBackend("wasm"));
 
@@ -20,6 +21,22 @@ async function trainedCheckpoint(settings = {}) {
     meta: {note: "test", settings: trainer.settings}
   });
   return {trainer, bytes, setup};
+}
+
+/** The checkpoint with its JSON header changed by `edit` (the arrays after it kept as they are). */
+function withHeader(bytes: Uint8Array, edit: (header: any) => unknown): Uint8Array {
+  const length = new DataView(bytes.buffer, bytes.byteOffset).getUint32(8, true);
+  const header = JSON.parse(new TextDecoder().decode(bytes.subarray(12, 12 + length)));
+  const body = bytes.subarray((12 + length + 3) & ~3);
+  const edited = edit(header);
+  const json = new TextEncoder().encode(JSON.stringify(edited === undefined ? header : edited));
+  const start = (12 + json.length + 3) & ~3;
+  const out = new Uint8Array(start + body.length);
+  out.set(bytes.subarray(0, 8));
+  new DataView(out.buffer).setUint32(8, json.length, true);
+  out.set(json, 12);
+  out.set(body, start);
+  return out;
 }
 
 /** Everything a failed load must leave alone: position, settings, weights, moments. */
@@ -58,6 +75,55 @@ describe("checkpoints", () => {
     const nan = bytes.slice();
     new DataView(nan.buffer).setFloat32(nan.length - 4, NaN, true);
     expect(() => decodeCheckpoint(nan, "nan.ckpt")).toThrow(/checkpoint nan.ckpt: optimizer v ".*" holds non-finite values/);
+  });
+
+  it("check every header entry before reading it, naming it", async () => {
+    const {trainer, bytes} = await trainedCheckpoint();
+    trainer.dispose();
+    expect(decodeCheckpoint(withHeader(bytes, () => undefined), "same.ckpt").step).toBe(3);
+    const cases: [(h: any) => unknown, RegExp][] = [
+      [() => null, /the header must be a JSON object, got null/],
+      [(h) => void (h.weights[1] = null), /weights\[1\] must be an object with name, shape, offset and length, got null/],
+      [(h) => void delete h.weights[0].shape, /weights\[0\] \("[^"]+"\): shape must be an array of integers ≥ 0, got undefined/],
+      [(h) => void (h.weights[0].shape = [2, -2]), /weights\[0\] \("[^"]+"\): shape must be an array of integers ≥ 0, got \[2,-2\]/],
+      [(h) => void (h.weights[2].offset = -4), /weights\[2\] \("[^"]+"\): offset must be an integer ≥ 0, got -4/],
+      [(h) => void (h.weights[2].length = "9"), /weights\[2\] \("[^"]+"\): length must be an integer ≥ 0, got "9"/],
+      [(h) => void h.optimizer.v.pop(), /the optimizer has (\d+) "m" moments but (\d+) "v" moments/],
+      [(h) => void (h.optimizer.v = h.optimizer.v.reverse()), /optimizer.v\[0\] \("[^"]+" \[[\d,]*\]\) does not pair with optimizer.m\[0\]/],
+      [(h) => void (h.optimizer.m[0] = null), /optimizer.m\[0\] must be an object/],
+      [(h) => void (h.optimizer = {m: [], v: [], step: -1}), /"optimizer.step" must be an integer ≥ 0, got -1/],
+      [(h) => void (h.optimizer = null), /header field "optimizer" must hold arrays "m" and "v"/]
+    ];
+    for (const [edit, error] of cases) expect(() => decodeCheckpoint(withHeader(bytes, edit), "bad.ckpt"), String(error)).toThrow(error);
+  });
+
+  it("rebuild a model only when its config fits the weights, freeing it when loading fails", async () => {
+    const {trainer, bytes} = await trainedCheckpoint();
+    trainer.dispose();
+    const good = decodeCheckpoint(bytes, "good.ckpt");
+    const loaded = modelFromCheckpoint(good);
+    loaded.model.dispose();
+    const tensors = tf.memory().numTensors;
+    const huge = {...good, model: {...good.model, image: {...good.model.image, width: 4096, depth: 4096}}};
+    expect(() => modelFromCheckpoint(huge)).toThrow(/modelFromCheckpoint: the model config needs at least \d+ parameters, but the checkpoint holds \d+ weight values/);
+    const absurd = {...good, model: {...good.model, text: {...good.model.text, width: 1e9}}};
+    expect(() => modelFromCheckpoint(absurd)).toThrow("modelFromCheckpoint: model.text.width must be an integer in [1, 4096], got 1000000000");
+    expect(() => modelFromCheckpoint({...good, model: null as never})).toThrow("modelFromCheckpoint: model.image.width must be an integer");
+    const wrong = new Map(good.weights);
+    wrong.delete("logit_scale");
+    expect(() => modelFromCheckpoint({...good, weights: wrong})).toThrow(/weights lacks "logit_scale"/);
+    expect(tf.memory().numTensors).toBe(tensors);
+  });
+
+  it("never call a real model's config too large for its own weights", async () => {
+    for (const kind of ["vim", "vit"] as const) {
+      const model = studentModel(kind, tokenizer, 1);
+      expect(modelConfigProblem(model.config, model.parameterCounts().total), kind).toBeNull();
+      model.dispose();
+    }
+    const tiny = tinyModel(1);
+    expect(modelConfigProblem(tiny.config, tiny.parameterCounts().total)).toBeNull();
+    tiny.dispose();
   });
 });
 
