@@ -12,6 +12,32 @@ export function deflate(bytes: Uint8Array): Promise<Uint8Array> {
   return pipe(bytes, new CompressionStream("deflate"));
 }
 
-export function inflate(bytes: Uint8Array): Promise<Uint8Array> {
-  return pipe(bytes, new DecompressionStream("deflate"));
+/** Thrown by inflate when the output would pass its limit (a small input can expand a thousandfold). */
+export class InflateLimitError extends Error {
+  constructor(readonly limit: number) {
+    super(`inflate: the data expands past ${limit} bytes`);
+  }
+}
+
+/** The inflated bytes; reading stops, and InflateLimitError is thrown, once they pass `maxBytes`. */
+export async function inflate(bytes: Uint8Array, maxBytes = Infinity): Promise<Uint8Array> {
+  if (maxBytes === Infinity) return pipe(bytes, new DecompressionStream("deflate"));
+  const reader = new Blob([new Uint8Array(bytes)]).stream().pipeThrough(new DecompressionStream("deflate")).getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
+    total += chunk.value.length;
+    if (total > maxBytes) {
+      await reader.cancel();
+      throw new InflateLimitError(maxBytes);
+    }
+    chunks.push(chunk.value);
+  }
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
 }

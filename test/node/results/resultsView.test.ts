@@ -1,3 +1,4 @@
+import {packLink} from "../../../src/lib/results/linkCodec.js";
 import {readFileSync} from "node:fs";
 import {describe, expect, it} from "vitest";
 import {parseEvalResults} from "../../../src/lib/results/evalResults.js";
@@ -51,6 +52,15 @@ describe("the results view", () => {
     const text = await encodeView(two);
     await expect(decodeView(text.slice(0, 40))).rejects.toThrow("results link: view: not a link this page wrote");
     await expect(decodeView("!!!")).rejects.toThrow("results link: view:");
+  });
+
+  it("refuses a link that expands past the size a results file may have", async () => {
+    // 5 MB of one repeated character deflates to a few KB: a small link, a huge view.
+    const bomb = await packLink({v: 1, metric: "main_metric", scale: 1, baseline: -1, runs: [{name: "x".repeat(5 * 1024 * 1024), source: "s", jsonl: ""}]});
+    expect(bomb.length).toBeLessThan(20_000);
+    await expect(decodeView(bomb)).rejects.toThrow("results link: view: it expands to more than 4 MB, the most a results file may be; it was not read");
+    const sweepOfRuns = {...two, runs: Array.from({length: 30}, (_, i) => ({...two.runs[0], id: `run-${i + 1}`, name: `run ${i}`}))};
+    expect((await decodeView(await encodeView(sweepOfRuns))).runs).toHaveLength(30);
   });
 
   it("checks a link's runs as it checks files", async () => {
