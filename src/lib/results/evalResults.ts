@@ -77,6 +77,8 @@ export function describeProblem(p: ResultProblem): string {
  */
 export function parseEvalResults(text: string, file: string): ParsedResults {
   if (typeof text !== "string") throw new Error(`parseEvalResults: text must be a string, got ${typeof text}`);
+  const unreadable = textFormProblem(text);
+  if (unreadable) return {records: [], errors: [{file, message: unreadable}], warnings: []};
   const errors: ResultProblem[] = [];
   const warnings: ResultProblem[] = [];
   const records: EvalRecord[] = [];
@@ -128,6 +130,17 @@ export function parseEvalResults(text: string, file: string): ParsedResults {
     errors.splice(MAX_ERRORS, more, {file, message: `and ${more} more problems`});
   }
   return errors.length > 0 ? {records: [], errors, warnings} : {records, errors, warnings};
+}
+
+/**
+ * Why text cannot be read line by line at all, as a hint the user can act on, or null. Read as
+ * UTF-8 (as browsers read files), UTF-16 puts a NUL between the letters; bare CR line endings
+ * (classic Mac) leave the whole file one line, and JSON allows no raw CR inside a line.
+ */
+function textFormProblem(text: string): string | null {
+  if (text.includes("\u0000")) return "the file looks like UTF-16 (it holds NUL characters between its letters); save it as UTF-8 and load it again";
+  if (/\r(?!\n)/.test(text)) return "the file's lines end in a bare CR (classic Mac line endings), so they cannot be told apart; save it with LF or CRLF line endings";
+  return null;
 }
 
 function kindOf(v: unknown): string {

@@ -69,6 +69,18 @@ describe("parseEvalResults", () => {
     expect(first("\n\n")).toBe("f: no result lines: the file is empty");
   });
 
+  it("names the encoding of a UTF-16 file and bare-CR line endings instead of a JSON error per line", () => {
+    const lines = ['{"key": "a", "metrics": {"acc1": 0.5}}', '{"key": "b", "metrics": {"acc1": 0.25}}'];
+    const utf16 = new TextDecoder().decode(new Uint8Array([0xff, 0xfe, ...[...`${lines.join("\n")}\n`].flatMap((c) => [c.charCodeAt(0), 0])]));
+    expect(parseEvalResults(utf16, "u16.jsonl").errors).toEqual([
+      {file: "u16.jsonl", message: "the file looks like UTF-16 (it holds NUL characters between its letters); save it as UTF-8 and load it again"}
+    ]);
+    expect(parseEvalResults(lines.join("\r") + "\r", "mac.jsonl").errors).toEqual([
+      {file: "mac.jsonl", message: "the file's lines end in a bare CR (classic Mac line endings), so they cannot be told apart; save it with LF or CRLF line endings"}
+    ]);
+    expect(parseEvalResults(lines.join("\r\n"), "crlf.jsonl").records).toHaveLength(2);
+  });
+
   it("lists at most 20 problems and counts the rest", () => {
     const {errors} = parseEvalResults("x\n".repeat(30), "f");
     expect(errors).toHaveLength(21);
