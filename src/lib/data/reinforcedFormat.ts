@@ -175,9 +175,13 @@ export function decodeShard(data: Uint8Array | ArrayBuffer, entry: ShardEntry, m
   } catch {
     return fail("header", "not valid JSON (corrupt)");
   }
+  if (typeof header !== "object" || header === null || !Array.isArray(header.fields)) fail("header", "expected an object with a list of fields (corrupt)");
+  // A shard saved under another shard's name holds other samples, each field's checksum intact.
+  if (header.file !== entry.file) fail("header.file", `${JSON.stringify(header.file)}, the manifest lists this shard as ${JSON.stringify(entry.file)}`);
   if (header.samples !== entry.samples) fail("header.samples", `${header.samples}, the manifest says ${entry.samples}`);
   const samples = entry.samples;
-  const textEntry = header.fields?.find((f) => f.name === "text") ?? fail("text", "missing");
+  if (!header.fields.every((f) => typeof f === "object" && f !== null)) fail("header.fields", "expected a list of objects (corrupt)");
+  const textEntry = header.fields.find((f) => f.name === "text") ?? fail("text", "missing");
   const raw = {} as Record<FieldName, Uint8Array>;
   for (const spec of fieldSpecs(samples, manifest, textEntry.shape?.[0] ?? -1)) {
     const f = header.fields.find((x) => x.name === spec.name) ?? fail(spec.name, "missing");
@@ -251,6 +255,11 @@ export function decodeShard(data: Uint8Array | ArrayBuffer, entry: ShardEntry, m
 }
 
 /** Checks a parsed manifest.json, naming the first field that is wrong. */
+/** Scenes are drawn at 64 px; one past this size is damage (at 100000 px one image would not fit in memory). */
+const MAX_SCENE_SIZE = 1024;
+/** A shard's name: one file in the set's own folder, never a path. */
+const SHARD_NAME = /^(?!\.{1,2}$)[A-Za-z0-9._-]+$/;
+
 export function checkManifest(m: ReinforcedManifest, label: string): ReinforcedManifest {
   const fail = (field: string, what: string): never => {
     throw new Error(`reinforced manifest ${label}: field ${field}: ${what}`);
@@ -261,12 +270,25 @@ export function checkManifest(m: ReinforcedManifest, label: string): ReinforcedM
   if (m.texts !== TEXTS_PER_SAMPLE) fail("texts", `${m.texts}, expected ${TEXTS_PER_SAMPLE}`);
   if (m.dtype !== "float16" && m.dtype !== "float32") fail("dtype", `${m.dtype}, expected float16 or float32`);
   if (!Array.isArray(m.teachers) || m.teachers.length === 0) fail("teachers", "expected a non-empty list");
+  m.teachers.forEach((t, i) => {
+    if (!(Number.isInteger(t?.dim) && t.dim >= 1)) fail(`teachers[${i}].dim`, `${JSON.stringify(t?.dim)}, expected an integer ≥ 1`);
+  });
   const dims = m.teachers.reduce((sum, t) => sum + t.dim, 0);
   if (dims !== m.embedDim) fail("embedDim", `${m.embedDim}, but the teachers' dims sum to ${dims}`);
   if (m.scene?.generator !== SCENE_GENERATOR_VERSION) {
     fail("scene.generator", `${m.scene?.generator}: written by another scene generator than this one (${SCENE_GENERATOR_VERSION}); regenerate the set`);
   }
+  if (!(Number.isInteger(m.scene.size) && m.scene.size >= 1 && m.scene.size <= MAX_SCENE_SIZE)) {
+    fail("scene.size", `${JSON.stringify(m.scene.size)}, expected an integer in [1, ${MAX_SCENE_SIZE}]`);
+  }
   if (!Array.isArray(m.shards)) fail("shards", "expected a list");
+  m.shards.forEach((s, i) => {
+    // A shard is read by name through the set's reader: a path could reach outside the set's folder.
+    if (typeof s?.file !== "string" || !SHARD_NAME.test(s.file)) fail(`shards[${i}].file`, `${JSON.stringify(s?.file)}, expected a plain file name in the set's folder (letters, digits, ".", "_", "-")`);
+    for (const field of ["samples", "bytes"] as const) {
+      if (!(Number.isInteger(s[field]) && s[field] >= 1)) fail(`shards[${i}].${field}`, `${JSON.stringify(s[field])}, expected an integer ≥ 1`);
+    }
+  });
   const total = m.shards.reduce((sum, s) => sum + s.samples, 0);
   if (total !== m.samples) fail("samples", `${m.samples}, but the shards hold ${total}`);
   return m;

@@ -214,6 +214,35 @@ describe("damaged reinforced sets", () => {
     await expect(withManifest({...manifest, samples: 41})).rejects.toThrow(/manifest\.json: field samples/);
   });
 
+  it("refuses at open a shard named by a path, an impossible scene size and damaged shard entries", async () => {
+    const reads: string[] = [];
+    const withManifest = (m: object) =>
+      ReinforcedSet.open(async (file) => {
+        reads.push(file);
+        return file === MANIFEST_FILE ? new TextEncoder().encode(JSON.stringify(m)) : read(file);
+      });
+    const shards = (first: object) => [{...manifest.shards[0], ...first}, ...manifest.shards.slice(1)];
+    await expect(withManifest({...manifest, shards: shards({file: "../../secrets/shard-00000.bin"})})).rejects.toThrow(
+      'manifest.json: field shards[0].file: "../../secrets/shard-00000.bin", expected a plain file name in the set\'s folder'
+    );
+    await expect(withManifest({...manifest, shards: shards({file: ".."})})).rejects.toThrow(/field shards\[0\]\.file: "\.\."/);
+    await expect(withManifest({...manifest, shards: [null, ...manifest.shards.slice(1)]})).rejects.toThrow(/field shards\[0\]\.file: undefined/);
+    await expect(withManifest({...manifest, shards: shards({samples: "16"})})).rejects.toThrow('field shards[0].samples: "16", expected an integer ≥ 1');
+    await expect(withManifest({...manifest, scene: {...manifest.scene, size: 100000}})).rejects.toThrow("manifest.json: field scene.size: 100000, expected an integer in [1, 1024]");
+    await expect(withManifest({...manifest, teachers: [{name: "a", dim: "12"}]})).rejects.toThrow('field teachers[0].dim: "12", expected an integer ≥ 1');
+    expect(reads.every((f) => f === MANIFEST_FILE)).toBe(true);
+  });
+
+  it("refuses a shard stored under another shard's name, or whose header is not an object", () => {
+    expect(() => decodeShard(store.get("shard-00001.bin")!, {...entry(0), bytes: store.get("shard-00001.bin")!.length}, manifest)).toThrow(
+      'reinforced shard shard-00000.bin: field header.file: "shard-00001.bin", the manifest lists this shard as "shard-00000.bin"'
+    );
+    const bytes = store.get("shard-00000.bin")!.slice();
+    const length = new DataView(bytes.buffer).getUint32(8, true);
+    bytes.set(new TextEncoder().encode("null".padEnd(length, " ")), 12);
+    expect(() => decodeShard(bytes, entry(0), manifest)).toThrow("reinforced shard shard-00000.bin: field header: expected an object with a list of fields (corrupt)");
+  });
+
   it("surfaces a damaged shard while streaming, by name", async () => {
     const damaged = new Map(store);
     const bytes = store.get("shard-00002.bin")!.slice();
