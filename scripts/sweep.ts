@@ -62,10 +62,15 @@ await runScript(async () => {
       child.on("error", reject);
       child.on("exit", (code) => {
         const last = tail.trim().split(/[\r\n]/).at(-1) ?? "";
-        const ok = code === 0 && done(j);
-        if (ok) console.log(`${j.name}: ${last}`);
-        else console.error(`${j.name}: FAILED (exit ${code}${code === 0 ? ", but its run.json is not this run finished" : ""}): ${last}`);
-        resolve(ok);
+        let why = code === 0 ? "" : `exit ${code}`;
+        try {
+          if (!why && !done(j)) why = "exit 0, but its run.json is not this run finished";
+        } catch (error) {
+          why = (error as Error).message;
+        }
+        if (why) console.error(`${j.name}: FAILED (${why}): ${last}`);
+        else console.log(`${j.name}: ${last}`);
+        resolve(!why);
       });
     });
   }
