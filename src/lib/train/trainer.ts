@@ -54,10 +54,11 @@ export interface TrainerSetup {
 /** A loss this many times the first step's, after warm-up, counts as divergence. */
 const DIVERGENCE_FACTOR = 4;
 /**
- * Below this logit scale every logit lies within ±0.01: the softmax is uniform, the loss sits at
- * ln(batch) and the gradients vanish, so the run cannot recover (seen at learning rate 1).
+ * Below this logit scale every logit lies within ±1 (cosines times the scale): the softmax can
+ * barely leave uniform, the loss sits at ln(batch) and the gradients fade. Seen at learning
+ * rate 1, where the scale falls from 14.3 towards 0; healthy runs (all committed ones) stay above 13.
  */
-const COLLAPSED_LOGIT_SCALE = 0.01;
+const COLLAPSED_LOGIT_SCALE = 1;
 
 /** What a run is made of; built whole on the side so a failure leaves the live run alone. */
 interface RunParts {
@@ -394,7 +395,7 @@ export function divergence(m: StepMetrics, firstLoss: number, warmupSteps: numbe
     if (value !== null && !Number.isFinite(value)) problems.push(`${key} is ${value}`);
   }
   if (problems.length === 0) {
-    if (m.logitScale < COLLAPSED_LOGIT_SCALE) problems.push(`the logit scale collapsed to ${m.logitScale.toPrecision(3)} (below ${COLLAPSED_LOGIT_SCALE}: every logit is near 0)`);
+    if (m.logitScale < COLLAPSED_LOGIT_SCALE) problems.push(`the logit scale collapsed to ${m.logitScale.toPrecision(3)} (below ${COLLAPSED_LOGIT_SCALE}: the softmax is all but uniform)`);
     if (m.gradNorm === 0) problems.push("the gradient norm is 0 (nothing can learn)");
   }
   if (problems.length === 0 && m.step > warmupSteps && m.total > DIVERGENCE_FACTOR * firstLoss) {

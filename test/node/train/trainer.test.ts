@@ -103,6 +103,17 @@ describe.each(NODE_BACKENDS)("Trainer on %s", (backend) => {
     trainer.dispose();
   });
 
+  it("stops a run whose logit scale collapses at learning rate 1, instead of sitting at ln(batch)", async () => {
+    const trainer = await Trainer.create(tinySetup({teachers: true}), {...BASE, steps: 40, warmupSteps: 0, learningRate: 1});
+    const states: string[] = [];
+    trainer.on((e) => e.type === "state" && states.push(`${e.state}: ${e.reason}`));
+    await trainer.start();
+    expect(states.at(-1)).toMatch(/^stopped: diverged at step \d+: the logit scale collapsed to 0\.\d+/);
+    expect(trainer.step).toBeLessThan(10);
+    await expect(trainer.trainStep()).rejects.toThrow(/the run is stopped/);
+    trainer.dispose();
+  });
+
   it("stops itself when a step turns NaN, naming the step", async () => {
     const setup = tinySetup();
     // From the third batch on, one pixel is NaN: everything downstream of it becomes NaN.
@@ -162,9 +173,9 @@ describe("divergence", () => {
   });
   it("flags a collapsed logit scale and a zero gradient norm (a dead run at ln(batch))", () => {
     expect(divergence(m({logitScale: 0, gradNorm: 0, total: Math.log(64)}), Math.log(64), 10)).toBe(
-      "the logit scale collapsed to 0.00 (below 0.01: every logit is near 0), the gradient norm is 0 (nothing can learn)"
+      "the logit scale collapsed to 0.00 (below 1: the softmax is all but uniform), the gradient norm is 0 (nothing can learn)"
     );
-    expect(divergence(m({logitScale: 0.02}), 2, 10)).toBeNull();
+    expect(divergence(m({logitScale: 1.5}), 2, 10)).toBeNull();
   });
   it("flags a loss over 4× the first step's after warm-up only", () => {
     expect(divergence(m({total: 9}), 2, 10)).toMatch(/the loss 9.000 is over 4× the first step's 2.000/);
