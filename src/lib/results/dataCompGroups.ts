@@ -1,5 +1,5 @@
 /**
- * The DataComp evaluation suite's summary groups (method.md §3), by the task keys its
+ * The DataComp evaluation suite's summary groups (docs/method.md, "Evaluation conventions"), by the task keys its
  * tasklist.yml gives them (mlfoundations/datacomp): each group is the mean of main_metric over
  * its tasks, as the suite's aggregate_scores.py computes it, and "Average" is the mean over every
  * task with a value.

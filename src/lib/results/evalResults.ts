@@ -1,7 +1,7 @@
 import {parsePythonJson} from "./pythonJson.js";
 
 /**
- * Reading `eval_results.jsonl`, the DataComp evaluation suite's output (method.md §3) and our
+ * Reading `eval_results.jsonl`, the DataComp evaluation suite's output (docs/method.md, "Evaluation conventions") and our
  * own runs' format: one JSON object a line,
  *   {"key": "<task key>", "dataset": "<name>", "metrics": {"acc1": …, "main_metric": …, …}}.
  */
