@@ -1,11 +1,11 @@
 import {html} from "htl";
+import {blobUrl} from "./blobUrl.js";
 import type {Comparison} from "../lib/results/comparison.js";
 import {comparisonToCsv, comparisonToMarkdown} from "../lib/results/comparisonText.js";
 
 /** A link that downloads `text` as `file` (a blob: URL, so nothing leaves the page), freed on `invalidation`. */
 function downloadLink(label: string, file: string, type: string, text: string, invalidation: Promise<unknown>): HTMLElement {
-  const href = URL.createObjectURL(new Blob([text], {type}));
-  void invalidation.then(() => URL.revokeObjectURL(href));
+  const href = blobUrl(text, type, invalidation);
   return html`<a class="results-download" download=${file} href=${href} data-file=${file}
     style="display:inline-block;margin-right:1rem;padding:4px 10px;border:1px solid var(--theme-foreground-faint);border-radius:6px">${label}</a>`;
 }

@@ -1,4 +1,5 @@
 import {html} from "htl";
+import {blobUrl} from "./blobUrl.js";
 import {LATENCY_COLUMNS, LATENCY_TEMPLATE_CSV, parseLatencyMeasurements, type LoadedLatencyPoint} from "../lib/rq/latencyMeasurements.js";
 
 /** The RQ2 page's loaded measurements: the file they came from, or why the latest file was refused. */
@@ -26,8 +27,7 @@ export function latencyFileInput(onFile: (file: File) => void, invalidation: Pro
     if (input.files?.[0]) onFile(input.files[0]);
     input.value = "";
   });
-  const href = URL.createObjectURL(new Blob([LATENCY_TEMPLATE_CSV], {type: "text/csv"}));
-  void invalidation.then(() => URL.revokeObjectURL(href));
+  const href = blobUrl(LATENCY_TEMPLATE_CSV, "text/csv", invalidation);
   return html`<div class="rq-latency-loader">
     <table class="rq-latency-columns" style="max-width:none"><thead><tr><th>column</th><th>required</th><th>meaning</th></tr></thead>
       <tbody>${LATENCY_COLUMNS.map((c) => html`<tr data-column=${c.name}><td><code>${c.name}</code></td><td>${c.required ? "yes" : ""}</td><td>${c.meaning}</td></tr>`)}</tbody></table>
