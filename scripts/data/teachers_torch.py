@@ -22,7 +22,6 @@ import glob
 import json
 import math
 import os
-import struct
 import sys
 import time
 
