@@ -114,6 +114,7 @@ if (snapshot) {
   const poolDir = await ensurePool();
   const trainDir = `${dir}/train`;
   mkdirSync(trainDir, {recursive: true});
+  // A missing python3-torch or a failed run is one line, not a stack trace.
   await Promise.all(
     names.map(async (name) => {
       const model = clipModelFor(TEACHERS[name], tokenizer);
@@ -124,5 +125,5 @@ if (snapshot) {
       await run(python, ["scripts/data/teachers_torch.py", "--config", configFile, "--pool", poolDir, "--out", trainDir, "--steps", `${stepsOption ?? STEPS}`, "--threads", "1"]);
       await writeCheckpoint(name, dir);
     })
-  );
+  ).catch((error: Error) => fail(error.message));
 }
