@@ -23,7 +23,8 @@ export interface StepMetrics {
   learningRate: number;
   contrastiveWeight: number;
   distillWeight: number;
-  teacherScale: number | null;
+  /** Each teacher's distillation scale, in the order of the source's teachers; null without teachers. */
+  teacherScale: readonly number[] | null;
   imagesPerSecond: number;
 }
 
@@ -130,12 +131,16 @@ export class Trainer {
     this.settingsNow = checkSettings({...this.settingsNow, ...changes});
   }
 
-  /** The teacher scale the next step uses: the setting, else the teachers' own mean learned scale, else 100. */
-  effectiveTeacherScale(): number {
+  /**
+   * Each teacher's scale for the next step: the setting for all of them, else each teacher's own
+   * learned scale (its targets are only as sharp as that teacher was trained to be), else 100.
+   */
+  effectiveTeacherScale(): readonly number[] {
     const {teacherScale} = this.settingsNow;
-    if (teacherScale !== null) return teacherScale;
-    const scales = this.source.teacherScales;
-    return scales.length > 0 ? scales.reduce((a, b) => a + b, 0) / scales.length : DEFAULT_TEACHER_SCALE;
+    const dims = this.source.teacherDims;
+    const own = this.source.teacherScales;
+    if (teacherScale !== null) return dims.map(() => teacherScale);
+    return own.length === dims.length ? own : dims.map(() => DEFAULT_TEACHER_SCALE);
   }
 
   /** One optimisation step; emits and returns its metrics. Stops the run (and throws) on divergence. */

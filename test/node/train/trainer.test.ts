@@ -26,6 +26,21 @@ describe.each(NODE_BACKENDS)("Trainer on %s", (backend) => {
     trainer.dispose();
   });
 
+  it("distils each teacher at its own learned scale, not at their mean", async () => {
+    // The fixture's teachers learned scales 20 and 30: their mean, 25, set for both, must differ.
+    const first = async (teacherScale: number | null) => {
+      const trainer = await Trainer.create(tinySetup({teachers: true}), {...BASE, teacherScale});
+      const metrics = await trainer.trainStep();
+      trainer.dispose();
+      return metrics;
+    };
+    const own = await first(null);
+    const mean = await first(25);
+    expect(own.teacherScale).toEqual([20, 30]);
+    expect(mean.teacherScale).toEqual([25, 25]);
+    expect(Math.abs(own.distill! - mean.distill!)).toBeGreaterThan(1e-4);
+  });
+
   it("repeats a run exactly from its seed, and reset starts it over", async () => {
     const run = async () => {
       const trainer = await Trainer.create(tinySetup({teachers: true}), {...BASE, seed: 5});
