@@ -1,11 +1,11 @@
 import * as tf from "@tensorflow/tfjs";
-import {applyAugmentation, type Augmentation} from "../lib/data/augmentation.js";
-import {stackImages, type ImageBatch} from "../lib/data/image.js";
-import {renderSample, type ReinforcedManifest, type ReinforcedShard} from "../lib/data/reinforcedFormat.js";
-import type {Sources} from "../lib/data/sources.js";
-import {DEFAULT_TEACHER_SCALE} from "../lib/distill/distillLoss.js";
-import {similarityLogits} from "../lib/distill/similarity.js";
-import type {TeacherBatch} from "./methodLosses.js";
+import {applyAugmentation, type Augmentation} from "../data/augmentation.js";
+import {stackImages, type ImageBatch} from "../data/image.js";
+import {renderSample, type ReinforcedManifest, type ReinforcedShard} from "../data/reinforcedFormat.js";
+import type {Sources} from "../data/sources.js";
+import {DEFAULT_TEACHER_SCALE} from "../distill/distillLoss.js";
+import {similarityLogits} from "../distill/similarity.js";
+import type {TeacherBatch} from "./lossDemo.js";
 
 /** One sample of the reinforced set, as stored: its scene, captions, augmentations and teacher embeddings. */
 export interface ReinforcedSample {

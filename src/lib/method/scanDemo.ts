@@ -1,9 +1,9 @@
 import * as tf from "@tensorflow/tfjs";
-import {MultiHeadAttention} from "../lib/clip/attention.js";
-import {similarityLogits} from "../lib/distill/similarity.js";
-import {selectiveScan} from "../lib/mamba/selectiveScan.js";
-import {ParamStore} from "../lib/nn/params.js";
-import {Rng} from "../lib/random/rng.js";
+import {MultiHeadAttention} from "../clip/attention.js";
+import {similarityLogits} from "../distill/similarity.js";
+import {selectiveScan} from "../mamba/selectiveScan.js";
+import {ParamStore} from "../nn/params.js";
+import {Rng} from "../random/rng.js";
 
 /** The inputs of the method page's scan: one channel, a state of N numbers, a fixed Δ. */
 export interface ScanDemoInputs {

@@ -1,9 +1,9 @@
 import * as tf from "@tensorflow/tfjs";
-import {contrastiveFromLogits} from "../lib/distill/clipLoss.js";
-import {distillFromLogits, teacherTargets} from "../lib/distill/distillLoss.js";
-import {dmclipLoss} from "../lib/distill/dmclipLoss.js";
-import {similarityLogits} from "../lib/distill/similarity.js";
-import {Rng} from "../lib/random/rng.js";
+import {contrastiveFromLogits} from "../distill/clipLoss.js";
+import {distillFromLogits, teacherTargets} from "../distill/distillLoss.js";
+import {dmclipLoss} from "../distill/dmclipLoss.js";
+import {similarityLogits} from "../distill/similarity.js";
+import {Rng} from "../random/rng.js";
 
 /** A small batch as the reinforced set stores it: per teacher, b image and b caption embeddings. */
 export interface TeacherBatch {
