@@ -37,10 +37,14 @@ export interface EvalLine {
 
 export type TrainerState = "ready" | "running" | "paused" | "done" | "stopped";
 
+/** Why the state changed, for code to branch on; the event's `reason` is the sentence for people. */
+export type StateCause = "started" | "paused" | "finished" | "diverged" | "failed" | "reset" | "restored";
+
+/** Step and evaluation events say how long they took (`seconds`), so a record can leave pauses out. */
 export type TrainerEvent =
-  | {type: "step"; metrics: StepMetrics}
-  | {type: "eval"; step: number; lines: EvalLine[]}
-  | {type: "state"; state: TrainerState; reason: string};
+  | {type: "step"; metrics: StepMetrics; seconds: number}
+  | {type: "eval"; step: number; lines: EvalLine[]; seconds: number}
+  | {type: "state"; state: TrainerState; cause: StateCause; reason: string};
 
 export interface TrainerSetup {
   tokenizer: Tokenizer;
@@ -194,6 +198,7 @@ export class Trainer {
     }
     const [total, contrastive, gradNorm, logitScale, distill] = read;
     this.stepNow += 1;
+    const seconds = (performance.now() - started) / 1000;
 
     const metrics: StepMetrics = {
       step: this.stepNow,
@@ -206,13 +211,13 @@ export class Trainer {
       contrastiveWeight: weights.contrastive,
       distillWeight: weights.distill,
       teacherScale,
-      imagesPerSecond: batch.images.count / ((performance.now() - started) / 1000)
+      imagesPerSecond: batch.images.count / seconds
     };
-    this.emit({type: "step", metrics});
+    this.emit({type: "step", metrics, seconds});
     this.checkDivergence(metrics);
     if (this.stepNow >= s.steps) {
       await this.runEvaluation();
-      this.setState("done", `finished ${s.steps} steps`);
+      this.setState("done", "finished", `finished ${s.steps} steps`);
     } else if (s.evalEvery > 0 && this.stepNow % s.evalEvery === 0) {
       await this.runEvaluation();
     }
@@ -223,7 +228,7 @@ export class Trainer {
   start(): Promise<void> {
     if (this.loop) return this.loop;
     if (this.stateNow === "done" || this.stateNow === "stopped") return Promise.resolve();
-    this.setState("running", "started");
+    this.setState("running", "started", "started");
     this.loop = (async () => {
       try {
         while (this.stateNow === "running") {
@@ -232,7 +237,7 @@ export class Trainer {
           await new Promise((resolve) => setTimeout(resolve, 0));
         }
       } catch (error) {
-        if (this.stateNow === "running") this.setState("stopped", (error as Error).message);
+        if (this.stateNow === "running") this.setState("stopped", "failed", (error as Error).message);
       } finally {
         this.loop = null;
       }
@@ -242,7 +247,7 @@ export class Trainer {
 
   /** Stops after the step in flight; resolves when it has finished. */
   async pause(): Promise<void> {
-    if (this.stateNow === "running") this.setState("paused", `paused at step ${this.stepNow}`);
+    if (this.stateNow === "running") this.setState("paused", "paused", `paused at step ${this.stepNow}`);
     await this.loop;
   }
 
@@ -261,7 +266,7 @@ export class Trainer {
     await this.pause();
     this.settingsNow = settings;
     this.install(parts);
-    this.setState("ready", "reset");
+    this.setState("ready", "reset", "reset");
   }
 
   async exportOptimizer(): Promise<AdamWState> {
@@ -299,7 +304,7 @@ export class Trainer {
     this.settingsNow = settings;
     this.install(parts);
     this.stepNow = checkpoint.step;
-    this.setState(checkpoint.step >= settings.steps ? "done" : "ready", `restored at step ${checkpoint.step}`);
+    this.setState(checkpoint.step >= settings.steps ? "done" : "ready", "restored", `restored at step ${checkpoint.step}`);
   }
 
   async evaluate(): Promise<EvalLine[]> {
@@ -368,20 +373,21 @@ export class Trainer {
     const problem = divergence(m, this.firstLoss, this.settingsNow.warmupSteps);
     if (problem) {
       const reason = `diverged at step ${m.step}: ${problem} (try a lower learning rate)`;
-      this.setState("stopped", reason);
+      this.setState("stopped", "diverged", reason);
       throw new Error(reason);
     }
   }
 
   private async runEvaluation(): Promise<void> {
     if (!this.setup.evaluate) return;
+    const started = performance.now();
     const lines = await this.setup.evaluate(this.model, this.setup.tokenizer);
-    this.emit({type: "eval", step: this.stepNow, lines});
+    this.emit({type: "eval", step: this.stepNow, lines, seconds: (performance.now() - started) / 1000});
   }
 
-  private setState(state: TrainerState, reason: string): void {
+  private setState(state: TrainerState, cause: StateCause, reason: string): void {
     this.stateNow = state;
-    this.emit({type: "state", state, reason});
+    this.emit({type: "state", state, cause, reason});
   }
 
   private emit(event: TrainerEvent): void {

@@ -149,12 +149,25 @@ describe.each(NODE_BACKENDS)("Trainer on %s", (backend) => {
     };
     const trainer = await Trainer.create(poisoned, {...BASE, batchSize: 4});
     const states: string[] = [];
-    trainer.on((e) => e.type === "state" && states.push(`${e.state}: ${e.reason}`));
+    trainer.on((e) => e.type === "state" && states.push(`${e.state} (${e.cause}): ${e.reason}`));
     await trainer.start();
     expect(trainer.state).toBe("stopped");
     expect(trainer.step).toBe(3);
-    expect(states.at(-1)).toMatch(/^stopped: diverged at step 3: total is NaN/);
+    expect(states.at(-1)).toMatch(/^stopped \(diverged\): diverged at step 3: total is NaN/);
     await expect(trainer.trainStep()).rejects.toThrow(/the run is stopped at step 3/);
+    trainer.dispose();
+  });
+
+  it("gives every state change a cause to branch on, beside the sentence", async () => {
+    const trainer = await Trainer.create(tinySetup(), {...BASE, batchSize: 4, steps: 2, warmupSteps: 1});
+    const causes: string[] = [];
+    trainer.on((e) => e.type === "state" && causes.push(`${e.state} ${e.cause}`));
+    const running = trainer.start();
+    await trainer.pause();
+    await running;
+    await trainer.reset();
+    await trainer.start();
+    expect(causes).toEqual(["running started", "paused paused", "ready reset", "running started", "done finished"]);
     trainer.dispose();
   });
 
