@@ -26,6 +26,9 @@ export interface BackendProbe {
 
 export interface BackendChoice {
   backend: BackendName;
+  /** The override named this backend (and it was available), rather than the lab's order. */
+  requested: boolean;
+  /** Why, for people. */
   reason: string;
   probes: BackendProbe[];
 }
@@ -138,7 +141,7 @@ export function chooseBackend(probes: BackendProbe[], override?: string | null):
     if (!isBackendName(override)) {
       notes.push(`ignored backend "${override}": expected one of ${BACKEND_ORDER.join(", ")}`);
     } else if (byName.get(override)?.available) {
-      return {backend: override, reason: `requested (${override}): ${byName.get(override)!.detail}`, probes};
+      return {backend: override, requested: true, reason: `requested (${override}): ${byName.get(override)!.detail}`, probes};
     } else {
       notes.push(`requested ${override} is unavailable (${byName.get(override)?.detail ?? "not probed"})`);
     }
@@ -151,7 +154,7 @@ export function chooseBackend(probes: BackendProbe[], override?: string | null):
       continue;
     }
     notes.push(`chose ${name}: ${probe.detail}`);
-    return {backend: name, reason: notes.join("; "), probes};
+    return {backend: name, requested: false, reason: notes.join("; "), probes};
   }
   throw new Error("chooseBackend: no backend is available, not even cpu (probes: " + probes.map((p) => p.name).join(", ") + ")");
 }

@@ -14,7 +14,7 @@ describe("chooseBackend", () => {
   const all = (gpu: boolean, gl: boolean) => [probe("webgpu", true, gpu), probe("webgl", true, gl), probe("wasm", true, true), probe("cpu", true, true)];
 
   it("prefers WebGPU on a real GPU", () => {
-    expect(chooseBackend(all(true, true)).backend).toBe("webgpu");
+    expect(chooseBackend(all(true, true))).toMatchObject({backend: "webgpu", requested: false});
   });
   it("falls to WebGL on real hardware when WebGPU is software", () => {
     const choice = chooseBackend(all(false, true));
@@ -32,11 +32,14 @@ describe("chooseBackend", () => {
   it("honours an available override, even a software one", () => {
     const choice = chooseBackend(all(false, false), "webgpu");
     expect(choice.backend).toBe("webgpu");
+    expect(choice.requested).toBe(true);
     expect(choice.reason).toMatch(/requested/);
   });
   it("explains an unavailable or unknown override and falls back", () => {
     const probes = [probe("webgpu", false, false), probe("webgl", false, false), probe("wasm", true, true), probe("cpu", true, true)];
-    expect(chooseBackend(probes, "webgpu").reason).toMatch(/requested webgpu is unavailable/);
+    const fallback = chooseBackend(probes, "webgpu");
+    expect(fallback.requested).toBe(false);
+    expect(fallback.reason).toMatch(/requested webgpu is unavailable/);
     const unknown = chooseBackend(probes, "tpu");
     expect(unknown.backend).toBe("wasm");
     expect(unknown.reason).toMatch(/ignored backend "tpu": expected one of webgpu, webgl, wasm, cpu/);
