@@ -15,8 +15,9 @@ import {activateBackend} from "../src/lib/runtime/backendSelection.js";
 import {reinforcedSource} from "../src/lib/train/batchSource.js";
 import {suiteEvaluator} from "../src/lib/train/clipEncoders.js";
 import {labTokenizer, studentModel} from "../src/lib/train/models.js";
-import {evalResultsJsonl, type RunExport} from "../src/lib/train/runExport.js";
-import {Trainer, type StepMetrics} from "../src/lib/train/trainer.js";
+import {evalResultsJsonl} from "../src/lib/train/runExport.js";
+import {RunRecorder} from "../src/lib/train/runRecorder.js";
+import {Trainer} from "../src/lib/train/trainer.js";
 import {runScript, UsageError} from "./cli.js";
 import {progressLine} from "./progress.js";
 import {prepareOutput, trainOptions} from "./trainOptions.js";
@@ -41,40 +42,23 @@ await runScript(async () => {
     settings
   );
 
-  const curves: StepMetrics[] = [];
-  const evaluations: RunExport["evaluations"] = [];
-  let outcome = "";
-  trainer.on((e) => {
-    if (e.type === "step") curves.push(e.metrics);
-    if (e.type === "eval") evaluations.push({step: e.step, lines: e.lines});
-    if (e.type === "state" && (e.state === "done" || e.state === "stopped")) outcome = e.reason;
-  });
+  const recorder = new RunRecorder(trainer, {backend: tf.getBackend(), machine: `${cpus()[0]?.model ?? "unknown"} × ${cpus().length}, Node ${process.version}`});
   console.log(`training a ${settings.student} student: weights (${settings.contrastiveWeight}, ${settings.distillWeight}), seed ${settings.seed}, ${settings.steps} steps of batch ${settings.batchSize} on ${tf.getBackend()}; ${trainer.model.parameterCounts().image} image parameters`);
   const started = Date.now();
-  try {
-    while (trainer.state !== "done") {
-      const m = await trainer.trainStep();
-      progressLine(m.step, settings.steps, started, `loss ${m.total.toFixed(3)} (c ${m.contrastive.toFixed(3)}, d ${m.distill?.toFixed(3) ?? "–"}) ${m.imagesPerSecond.toFixed(0)} img/s`);
-    }
-  } catch (error) {
-    outcome ||= (error as Error).message;
-    console.error(`\n${outcome}`);
+  trainer.on((e) => {
+    if (e.type === "step") progressLine(e.metrics.step, settings.steps, started, `loss ${e.metrics.total.toFixed(3)} (c ${e.metrics.contrastive.toFixed(3)}, d ${e.metrics.distill?.toFixed(3) ?? "–"}) ${e.metrics.imagesPerSecond.toFixed(0)} img/s`);
+  });
+  // start() stops the run on any error, so the record's outcome says why.
+  await trainer.start();
+  const run = recorder.export(basename(out));
+  if (trainer.state === "stopped") {
+    console.error(`\n${run.outcome}`);
     process.exitCode = 1;
   }
 
-  const run: RunExport = {
-    format: "dm-clip-run",
-    version: 1,
-    name: basename(out),
-    settings,
-    environment: {backend: tf.getBackend(), machine: `${cpus()[0]?.model ?? "unknown"} × ${cpus().length}, Node ${process.version}`, seconds: (Date.now() - started) / 1000, stepsDone: trainer.step, createdAt: new Date().toISOString()},
-    curves,
-    evaluations,
-    outcome
-  };
   writeFileSync(`${out}/run.json`, JSON.stringify(run) + "\n");
   writeFileSync(`${out}/eval_results.jsonl`, evalResultsJsonl(run));
-  const final = evaluations.at(-1);
-  console.log(`\n${outcome}; wrote ${out}/run.json${final ? ` and eval_results.jsonl (${final.lines.map((l) => `${l.key} ${Number(l.metrics.main_metric).toFixed(3)}`).join(", ")})` : ""}`);
+  const final = run.evaluations.at(-1);
+  console.log(`\n${run.outcome}; wrote ${out}/run.json${final ? ` and eval_results.jsonl (${final.lines.map((l) => `${l.key} ${Number(l.metrics.main_metric).toFixed(3)}`).join(", ")})` : ""}`);
   trainer.dispose();
 });

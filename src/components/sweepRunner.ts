@@ -1,6 +1,6 @@
 import type {RunResult} from "../lib/rq/runBundle.js";
+import type {RunExport} from "../lib/train/runExport.js";
 import type {TrainSettings} from "../lib/train/settings.js";
-import type {EvalLine} from "../lib/train/trainer.js";
 import {startRuntime} from "./tfjsRuntime.js";
 import {TrainerClient} from "./trainerClient.js";
 
@@ -33,32 +33,24 @@ export async function runSweep(plan: SweepPlan, onProgress: (message: string) =>
     for (const lambda of plan.lambdas) {
       const label = `w_d = ${lambda}, seed ${seed}`;
       onProgress(`run ${runs.length + 1} of ${total}: ${label}, training…`);
-      const status = await trainer.request<{settings: TrainSettings; backend: string}>({
+      await trainer.request({
         type: "restart",
         changes: {contrastiveWeight: Math.round((1 - lambda) * 1000) / 1000, distillWeight: lambda, seed, steps: plan.steps, batchSize: plan.batchSize, student: plan.student, evalEvery: 0, warmupSteps: Math.min(20, plan.steps)}
       });
-      const started = performance.now();
-      const finished = new Promise<{lines: EvalLine[]; outcome: string}>((resolve, reject) => {
-        let lines: EvalLine[] = [];
-        const off = trainer.on((event, now) => {
+      const finished = new Promise<void>((resolve, reject) => {
+        const off = trainer.on((event) => {
           if (event.type === "step" && event.metrics.step % 10 === 0) onProgress(`run ${runs.length + 1} of ${total}: ${label}, step ${event.metrics.step} of ${plan.steps}`);
-          if (event.type === "eval") lines = event.lines;
-          if (event.type === "state" && event.state === "done") (off(), resolve({lines, outcome: event.reason}));
+          if (event.type === "state" && event.state === "done") (off(), resolve());
           if (event.type === "state" && event.state === "stopped") (off(), reject(new Error(`${label}: ${event.reason}`)));
-          void now;
         });
       });
       await trainer.request({type: "start"});
-      const {lines, outcome} = await finished;
-      runs.push({
-        name: label,
-        source: "this browser",
-        settings: status.settings,
-        environment: {backend: status.backend, machine: navigator.userAgent, seconds: (performance.now() - started) / 1000, stepsDone: plan.steps, createdAt: new Date().toISOString()},
-        outcome,
-        step: plan.steps,
-        lines
-      });
+      await finished;
+      // The worker's recorder holds the run, as it does for the train page's export.
+      const run = await trainer.request<RunExport>({type: "exportRun"});
+      const final = run.evaluations.at(-1);
+      if (!final) throw new Error(`${label}: the run finished without an evaluation`);
+      runs.push({name: label, source: "this browser", settings: run.settings, environment: run.environment, outcome: run.outcome, step: final.step, lines: final.lines});
     }
   }
   onProgress(`done: ${runs.length} runs`);

@@ -13,6 +13,7 @@ import {reinforcedSource} from "../lib/train/batchSource.js";
 import {decodeCheckpoint, encodeCheckpoint} from "../lib/train/checkpoint.js";
 import {clipEncoders, suiteEvaluator} from "../lib/train/clipEncoders.js";
 import {labTokenizer, studentModel} from "../lib/train/models.js";
+import {RunRecorder} from "../lib/train/runRecorder.js";
 import type {TrainSettings} from "../lib/train/settings.js";
 import {Trainer} from "../lib/train/trainer.js";
 import type {BatchView, WorkerData, WorkerMessage, WorkerRequest, WorkerStatus} from "../lib/train/workerProtocol.js";
@@ -22,6 +23,8 @@ const LIVE_EVAL = {perSet: 100, retrievalCount: 200, keys: undefined as string[]
 const VIEW_SIZE = 8;
 
 let trainer: Trainer | null = null;
+// The run's record lives here, beside the trainer, so no page has to rebuild it from events.
+let recorder: RunRecorder | null = null;
 let backend = {name: "", reason: ""};
 let samples = 0;
 let probe: EmbeddingProbe | null = null;
@@ -59,6 +62,7 @@ async function init(requested: string, data: WorkerData, settings: Partial<Train
     settings
   );
   const t = trainer;
+  recorder = new RunRecorder(t, {backend: choice.backend, machine: navigator.userAgent});
   t.on((event) => post({type: "event", event, status: status(t)}));
   return status(t);
 }
@@ -98,14 +102,9 @@ async function view(t: Trainer): Promise<BatchView | null> {
   return result;
 }
 
-function need(): Trainer {
-  if (!trainer) throw new Error("the trainer is not initialised yet (send init first)");
-  return trainer;
-}
-
-function needProbe(): EmbeddingProbe {
-  if (!probe) throw new Error("the trainer is not initialised yet (send init first)");
-  return probe;
+function ready<T>(value: T | null): T {
+  if (!value) throw new Error("the trainer is not initialised yet (send init first)");
+  return value;
 }
 
 async function handle(request: WorkerRequest): Promise<[unknown, Transferable[]]> {
@@ -113,25 +112,27 @@ async function handle(request: WorkerRequest): Promise<[unknown, Transferable[]]
     case "init":
       return [await init(request.backend, request.data, request.settings), []];
     case "start":
-      void need().start();
-      return [status(need()), []];
+      void ready(trainer).start();
+      return [status(ready(trainer)), []];
     case "pause":
-      await need().pause();
-      return [status(need()), []];
+      await ready(trainer).pause();
+      return [status(ready(trainer)), []];
     case "step":
-      return [await need().trainStep(), []];
+      return [await ready(trainer).trainStep(), []];
     case "update":
-      need().update(request.changes);
-      return [status(need()), []];
+      ready(trainer).update(request.changes);
+      return [status(ready(trainer)), []];
     case "restart":
-      await need().restart(request.changes);
-      return [status(need()), []];
+      await ready(trainer).restart(request.changes);
+      return [status(ready(trainer)), []];
     case "view":
-      return [await view(need()), []];
+      return [await view(ready(trainer)), []];
     case "evaluate":
-      return [await need().evaluate(), []];
+      return [await ready(trainer).evaluate(), []];
+    case "exportRun":
+      return [ready(recorder).export(), []];
     case "saveCheckpoint": {
-      const t = need();
+      const t = ready(trainer);
       await t.pause();
       const bytes = encodeCheckpoint({
         model: t.model.config,
@@ -144,22 +145,22 @@ async function handle(request: WorkerRequest): Promise<[unknown, Transferable[]]
       return [bytes, [bytes.buffer]];
     }
     case "loadCheckpoint": {
-      const t = need();
+      const t = ready(trainer);
       await t.resume(decodeCheckpoint(request.bytes, "(loaded file)"), "(loaded file)");
       return [status(t), []];
     }
     case "embed": {
-      const t = need();
+      const t = ready(trainer);
       return [await clipEncoders(t.model, t.tokenizer).encodeTexts(request.texts), []];
     }
     case "probe":
-      return [await needProbe().probeSet(request.count), []];
+      return [await ready(probe).probeSet(request.count), []];
     case "probeEmbeddings":
-      return [await needProbe().studentEmbeddings(need()), []];
+      return [await ready(probe).studentEmbeddings(ready(trainer)), []];
     case "umap":
       return [umapLayout(request.rows, request.count, request.dim, {seed: request.seed}), []];
     case "search":
-      return [await needProbe().search(request.text, request.k, need(), (name) => fetchBytes(request.teachers, name)), []];
+      return [await ready(probe).search(request.text, request.k, ready(trainer), (name) => fetchBytes(request.teachers, name)), []];
   }
 }
 

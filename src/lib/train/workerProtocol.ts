@@ -24,6 +24,8 @@ export type WorkerRequest =
   | {type: "saveCheckpoint"}
   | {type: "loadCheckpoint"; bytes: Uint8Array}
   | {type: "evaluate"}
+  // The run so far, as a RunExport (runRecorder.ts).
+  | {type: "exportRun"}
   | {type: "embed"; texts: string[]}
   // The embeddings notebook (src/lib/embed/embeddingProbe.ts): its probe scenes, the student's
   // embeddings of them, a seeded UMAP layout of any rows, caption search (teacher checkpoint URLs by name).

@@ -1,0 +1,77 @@
+import type {RunExport} from "./runExport.js";
+import type {TrainSettings} from "./settings.js";
+import type {StepMetrics, Trainer, TrainerEvent} from "./trainer.js";
+
+/** What a run's events have told so far: the part of its export that only the events know. */
+export interface RunLog {
+  curves: StepMetrics[];
+  evaluations: RunExport["evaluations"];
+  /** The latest state sentence: "started", "paused at step 12", "finished 600 steps", "diverged at step 40: …". */
+  outcome: string;
+  /** Time spent in steps and evaluations; pauses do not count. */
+  seconds: number;
+}
+
+export function emptyRunLog(): RunLog {
+  return {curves: [], evaluations: [], outcome: "", seconds: 0};
+}
+
+/** Folds one trainer event into `log`. A reset or a restored checkpoint begins another run, so the log starts over. */
+export function recordEvent(log: RunLog, event: TrainerEvent): void {
+  switch (event.type) {
+    case "step":
+      log.curves.push(event.metrics);
+      log.seconds += event.seconds;
+      break;
+    case "eval":
+      log.evaluations.push({step: event.step, lines: event.lines});
+      log.seconds += event.seconds;
+      break;
+    case "state":
+      if (event.cause === "reset" || event.cause === "restored") Object.assign(log, emptyRunLog());
+      log.outcome = event.reason;
+  }
+}
+
+/** Where a run trains, as its export names it. */
+export interface RunPlace {
+  backend: string;
+  machine: string;
+}
+
+/** A run's default file name: its student, weights and seed. */
+function runName(settings: TrainSettings): string {
+  return `${settings.student}-wc${settings.contrastiveWeight}-wd${settings.distillWeight}-seed${settings.seed}`;
+}
+
+/**
+ * Records a trainer's run from its events and exports it (runExport.ts's format). The one place a
+ * run record is built: the training worker holds one for the pages, the CLI one per run.
+ */
+export class RunRecorder {
+  private readonly log = emptyRunLog();
+  private readonly off: () => void;
+
+  constructor(private readonly trainer: Trainer, private readonly place: RunPlace) {
+    this.off = trainer.on((event) => recordEvent(this.log, event));
+  }
+
+  /** The run so far, with the trainer's current settings and step. */
+  export(name = runName(this.trainer.settings)): RunExport {
+    const {curves, evaluations, outcome, seconds} = this.log;
+    return {
+      format: "dm-clip-run",
+      version: 1,
+      name,
+      settings: {...this.trainer.settings},
+      environment: {...this.place, seconds, stepsDone: this.trainer.step, createdAt: new Date().toISOString()},
+      curves: curves.slice(),
+      evaluations: evaluations.slice(),
+      outcome
+    };
+  }
+
+  dispose(): void {
+    this.off();
+  }
+}
