@@ -36,7 +36,7 @@ await runScript(async () => {
     {
       tokenizer,
       createModel: (s) => studentModel(s.student, tokenizer, s.seed),
-      createSource: async (s) => reinforcedSource(set, sources, {batchSize: s.batchSize, seed: s.seed}),
+      createSource: async (s) => reinforcedSource(set, sources, s),
       evaluate: suiteEvaluator(sources, {perSet, retrievalCount: retrieval})
     },
     settings

@@ -26,6 +26,7 @@ const SETTING_FLAGS: Record<string, keyof TrainSettings> = {
   warmup: "warmupSteps",
   "teacher-scale": "teacherScale",
   dr: "dr",
+  groups: "groupedBatches",
   "eval-every": "evalEvery"
 };
 const KNOWN = ["weights", ...Object.keys(SETTING_FLAGS), "out", "force", "data", "per-set", "retrieval"];

@@ -26,7 +26,7 @@ async function nodeThroughput(student: "vim" | "vit") {
   const set = await ReinforcedSet.open(diskReader("data/reinforced"));
   const tokenizer = labTokenizer();
   const trainer = await Trainer.create(
-    {tokenizer, createModel: (s) => studentModel(s.student, tokenizer, s.seed), createSource: async (s) => reinforcedSource(set, sources, {batchSize: s.batchSize, seed: s.seed})},
+    {tokenizer, createModel: (s) => studentModel(s.student, tokenizer, s.seed), createSource: async (s) => reinforcedSource(set, sources, s)},
     {student, evalEvery: 0}
   );
   const stepMs: number[] = [];

@@ -56,7 +56,7 @@ async function init(requested: string, data: WorkerData, settings: Partial<Train
     {
       tokenizer,
       createModel: (s) => studentModel(s.student, tokenizer, s.seed),
-      createSource: async (s) => reinforcedSource(set, sources, {batchSize: s.batchSize, seed: s.seed}),
+      createSource: async (s) => reinforcedSource(set, sources, s),
       evaluate: suiteEvaluator(sources, LIVE_EVAL)
     },
     settings

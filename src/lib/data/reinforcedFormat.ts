@@ -1,10 +1,12 @@
 import {augmentationProblem, type Augmentation, type AugmentationPolicy} from "./augmentation.js";
 import {concatBytes} from "./bytes.js";
+import {CLASSES} from "./classes.js";
 import {crc32} from "./crc32.js";
 import {decodeHalf, encodeHalf} from "./float16.js";
 import type {RgbImage} from "./image.js";
 import {renderScene} from "./render.js";
-import {sampleScene, SCENE_GENERATOR_VERSION} from "./scene.js";
+import {Rng} from "../random/rng.js";
+import {identityVariants, sampleScene, SCENE_GENERATOR_VERSION, sceneSeed, type Scene} from "./scene.js";
 import type {Sources} from "./sources.js";
 
 /**
@@ -46,6 +48,8 @@ export interface ReinforcedManifest {
   readonly teachers: readonly TeacherInfo[];
   readonly embedDim: number;
   readonly dtype: EmbeddingDtype;
+  /** Samples per identity group, stored next to each other (1: every sample its own scene). */
+  readonly groupSize: number;
   /** How scenes are redrawn: split of the sources, render size and the generator's version. */
   readonly scene: {readonly split: "train"; readonly size: number; readonly seed: number; readonly generator: number};
   readonly augmentationPolicy: AugmentationPolicy;
@@ -56,7 +60,10 @@ export interface ReinforcedManifest {
 export interface ReinforcedShard {
   readonly file: string;
   readonly samples: number;
+  /** Each sample's scene seed: its group's, shared by the group's members. */
   readonly seeds: Uint32Array;
+  /** Each sample's variant index in its group, 0..groupSize−1. */
+  readonly variants: Uint8Array;
   /** [samples][6]: ground truth then synthetic captions. */
   readonly captions: readonly (readonly string[])[];
   /** [samples][N]. */
@@ -94,6 +101,7 @@ function fieldSpecs(samples: number, m: ShardLayout, textBytes: number) {
   const n = m.augmentations;
   return [
     {name: "seed", dtype: "uint32", shape: [samples]},
+    {name: "variant", dtype: "uint8", shape: [samples]},
     {name: "text_offsets", dtype: "uint32", shape: [samples * m.texts + 1]},
     {name: "text", dtype: "uint8", shape: [textBytes]},
     {name: "aug_crop", dtype: "float32", shape: [samples, n, 4]},
@@ -117,6 +125,7 @@ export function encodeShard(shard: ReinforcedShard, manifest: ShardLayout): Uint
   const augs = shard.augmentations.flat();
   const values: Record<FieldName, ArrayBufferView> = {
     seed: shard.seeds,
+    variant: shard.variants,
     text_offsets: textOffsets,
     text: concatBytes(captionBytes),
     aug_crop: Float32Array.from(augs.flatMap((a) => a.crop)),
@@ -243,10 +252,14 @@ export function decodeShard(data: Uint8Array | ArrayBuffer, entry: ShardEntry, m
       return a;
     })
   );
+  const variants = raw.variant;
+  const outside = variants.findIndex((v) => v >= manifest.groupSize);
+  if (outside >= 0) fail("variant", `sample ${outside} is variant ${variants[outside]}, the groups have ${manifest.groupSize} members`);
   return {
     file: entry.file,
     samples,
     seeds: u32(raw.seed),
+    variants,
     captions: Array.from({length: samples}, (_, s) => texts.slice(s * manifest.texts, (s + 1) * manifest.texts)),
     augmentations,
     imageEmb: embeddings("image_emb"),
@@ -281,6 +294,7 @@ export function checkManifest(m: ReinforcedManifest, label: string): ReinforcedM
   if (!(Number.isInteger(m.scene.size) && m.scene.size >= 1 && m.scene.size <= MAX_SCENE_SIZE)) {
     fail("scene.size", `${JSON.stringify(m.scene.size)}, expected an integer in [1, ${MAX_SCENE_SIZE}]`);
   }
+  if (!(Number.isInteger(m.groupSize) && m.groupSize >= 1 && m.groupSize <= MAX_GROUP_SIZE)) fail("groupSize", `${JSON.stringify(m.groupSize)}, expected an integer in [1, ${MAX_GROUP_SIZE}]`);
   if (!Array.isArray(m.shards)) fail("shards", "expected a list");
   m.shards.forEach((s, i) => {
     // A shard is read by name through the set's reader: a path could reach outside the set's folder.
@@ -288,6 +302,8 @@ export function checkManifest(m: ReinforcedManifest, label: string): ReinforcedM
     for (const field of ["samples", "bytes"] as const) {
       if (!(Number.isInteger(s[field]) && s[field] >= 1)) fail(`shards[${i}].${field}`, `${JSON.stringify(s[field])}, expected an integer ≥ 1`);
     }
+    // A group never straddles two shards: shards are read and shuffled one at a time.
+    if (s.samples % m.groupSize !== 0) fail(`shards[${i}].samples`, `${s.samples}, expected a multiple of groupSize ${m.groupSize}`);
   });
   const total = m.shards.reduce((sum, s) => sum + s.samples, 0);
   if (total !== m.samples) fail("samples", `${m.samples}, but the shards hold ${total}`);
@@ -309,9 +325,32 @@ export function storedAugmentation(a: Augmentation): Augmentation {
   };
 }
 
-/** The un-augmented image of the sample with scene seed `seed`, as writer and loader both draw it. */
-export function renderSample(sources: Sources, seed: number, size: number): RgbImage {
-  return renderScene(sampleScene(seed, sources, "train"), sources, size);
+/** A group's members each hold a different class in every item slot. */
+export const MAX_GROUP_SIZE = CLASSES.length;
+
+/** Where a stored sample's scene comes from: its group's seed, its variant and the group size. */
+export interface SampleKey {
+  readonly seed: number;
+  readonly variant: number;
+  readonly groupSize: number;
+}
+
+/** The scene of a stored sample, as writer and loader both draw it. */
+export function storedScene(sources: Sources, {seed, variant, groupSize}: SampleKey): Scene {
+  const scene = sampleScene(seed, sources, "train");
+  if (groupSize === 1) return scene;
+  // The variants' classes come from a stream of the group's own, so any one member is redrawn alone.
+  return identityVariants(scene, sources, groupSize, new Rng(sceneSeed(seed, 0x1d)))[variant];
+}
+
+/** The un-augmented image of a stored sample. */
+export function renderSample(sources: Sources, key: SampleKey, size: number): RgbImage {
+  return renderScene(storedScene(sources, key), sources, size);
+}
+
+/** The key of sample `i` of a shard of a set whose groups have `groupSize` members. */
+export function sampleKey(shard: ReinforcedShard, i: number, groupSize: number): SampleKey {
+  return {seed: shard.seeds[i], variant: shard.variants[i], groupSize};
 }
 
 function align8(n: number): number {

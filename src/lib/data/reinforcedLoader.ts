@@ -1,7 +1,7 @@
 import {Rng} from "../random/rng.js";
 import {applyAugmentation} from "./augmentation.js";
 import {stackImages, type ImageBatch} from "./image.js";
-import {checkManifest, decodeShard, MANIFEST_FILE, renderSample, type ReinforcedManifest, type ReinforcedShard} from "./reinforcedFormat.js";
+import {checkManifest, decodeShard, MANIFEST_FILE, renderSample, sampleKey, type ReinforcedManifest, type ReinforcedShard} from "./reinforcedFormat.js";
 import {sceneSeed} from "./scene.js";
 import type {Sources} from "./sources.js";
 
@@ -32,6 +32,11 @@ export interface BatchOptions {
   readonly epoch?: number;
   /** Drop a last, smaller batch (default true: fixed shapes keep GPU buffer pools small). */
   readonly dropLast?: boolean;
+  /**
+   * Batches of whole identity groups (the default): batchSize must be a multiple of the set's
+   * groupSize. False shuffles samples singly, giving ordinary batches of the same data.
+   */
+  readonly grouped?: boolean;
 }
 
 /**
@@ -67,6 +72,8 @@ export class ReinforcedSet {
     const {batchSize} = options;
     if (!(Number.isInteger(batchSize) && batchSize >= 1)) throw new Error(`batches: batchSize must be an integer ≥ 1, got ${batchSize}`);
     const m = this.manifest;
+    const group = options.grouped === false ? 1 : m.groupSize;
+    if (batchSize % group !== 0) throw new Error(`batches: batchSize must be a multiple of the set's groupSize ${group} for grouped batches, got ${batchSize}`);
     const rng = new Rng(sceneSeed(options.seed ?? 0, options.epoch ?? 0));
     const order = rng.shuffle(m.shards.map((_, i) => i));
     let pending: {shard: ReinforcedShard; sample: number}[] = [];
@@ -81,7 +88,8 @@ export class ReinforcedSet {
     for (let k = 0; k < order.length; k++) {
       const shard = await next!;
       next = k + 1 < order.length ? prefetch(k + 1) : null;
-      for (const sample of rng.shuffle(Array.from({length: shard.samples}, (_, i) => i))) {
+      const units = rng.shuffle(Array.from({length: shard.samples / group}, (_, i) => i));
+      for (const sample of units.flatMap((u) => Array.from({length: group}, (_, j) => u * group + j))) {
         pending.push({shard, sample});
         if (pending.length === batchSize) {
           yield this.assemble(sources, pending, rng);
@@ -93,7 +101,7 @@ export class ReinforcedSet {
   }
 
   private assemble(sources: Sources, picks: readonly {shard: ReinforcedShard; sample: number}[], rng: Rng): ReinforcedBatch {
-    const {augmentations: n, texts, embedDim: d, scene} = this.manifest;
+    const {augmentations: n, texts, embedDim: d, scene, groupSize} = this.manifest;
     const size = picks.length;
     const imageEmb = new Float32Array(size * d);
     const textEmb = new Float32Array(size * d);
@@ -111,7 +119,7 @@ export class ReinforcedSet {
       imageEmb.set(row(shard.imageEmb, sample * n + k), b * d);
       textEmb.set(row(shard.textEmb, sample * texts), b * d);
       syntheticTextEmb.set(row(shard.textEmb, sample * texts + syn), b * d);
-      return applyAugmentation(renderSample(sources, shard.seeds[sample], scene.size), shard.augmentations[sample][k]);
+      return applyAugmentation(renderSample(sources, sampleKey(shard, sample, groupSize), scene.size), shard.augmentations[sample][k]);
     });
     return {
       size,

@@ -6,8 +6,9 @@ import {
   encodeShard,
   MANIFEST_FILE,
   REINFORCED_FORMAT,
+  MAX_GROUP_SIZE,
   REINFORCED_VERSION,
-  renderSample,
+  storedScene,
   TEXTS_PER_SAMPLE,
   type EmbeddingDtype,
   type ReinforcedManifest,
@@ -16,7 +17,8 @@ import {
   type ShardEntry,
   type TeacherInfo
 } from "./reinforcedFormat.js";
-import {sampleScene, SCENE_GENERATOR_VERSION, sceneSeed} from "./scene.js";
+import {renderScene} from "./render.js";
+import {SCENE_GENERATOR_VERSION, sceneSeed} from "./scene.js";
 import type {Sources} from "./sources.js";
 
 export interface TeacherEmbeddings {
@@ -42,6 +44,8 @@ export interface ReinforcedWriterOptions {
   readonly embed: EmbedFn;
   /** Stores one file of the set (disk in Node; anything that keeps bytes in the browser). */
   readonly write: (file: string, bytes: Uint8Array) => Promise<void>;
+  /** Members per identity group (default 1); must divide `samples` and `shardSamples`. */
+  readonly groupSize?: number;
   /** Stored augmentations per sample, N (default 2). */
   readonly augmentations?: number;
   readonly shardSamples?: number;
@@ -65,8 +69,13 @@ export async function writeReinforcedSet(options: ReinforcedWriterOptions): Prom
   const size = options.size ?? 64;
   const chunk = options.chunk ?? 32;
   const policy = options.policy ?? DEFAULT_AUGMENTATION_POLICY;
-  for (const [name, v] of Object.entries({samples, augmentations: n, shardSamples, size, chunk})) {
+  const groupSize = options.groupSize ?? 1;
+  for (const [name, v] of Object.entries({samples, augmentations: n, shardSamples, size, chunk, groupSize})) {
     if (!(Number.isInteger(v) && v >= 1)) throw new Error(`writeReinforcedSet: ${name} must be an integer ≥ 1, got ${v}`);
+  }
+  if (groupSize > MAX_GROUP_SIZE) throw new Error(`writeReinforcedSet: groupSize must be at most ${MAX_GROUP_SIZE} (one class per member), got ${groupSize}`);
+  for (const [name, v] of Object.entries({samples, shardSamples})) {
+    if (v % groupSize !== 0) throw new Error(`writeReinforcedSet: ${name} (${v}) must be a multiple of groupSize (${groupSize})`);
   }
   const embedDim = teachers.reduce((sum, t) => sum + t.dim, 0);
   const header: Omit<ReinforcedManifest, "shards"> = {
@@ -78,6 +87,7 @@ export async function writeReinforcedSet(options: ReinforcedWriterOptions): Prom
     teachers,
     embedDim,
     dtype: options.dtype ?? "float16",
+    groupSize,
     scene: {split: "train", size, seed, generator: SCENE_GENERATOR_VERSION},
     augmentationPolicy: policy
   };
@@ -88,7 +98,8 @@ export async function writeReinforcedSet(options: ReinforcedWriterOptions): Prom
     const shard: ReinforcedShard = {
       file,
       samples: count,
-      seeds: Uint32Array.from({length: count}, (_, i) => sceneSeed(seed, first + i)),
+      seeds: Uint32Array.from({length: count}, (_, i) => sceneSeed(seed, Math.floor((first + i) / groupSize))),
+      variants: Uint8Array.from({length: count}, (_, i) => (first + i) % groupSize),
       captions: [],
       augmentations: [],
       imageEmb: new Float32Array(count * n * embedDim),
@@ -100,11 +111,11 @@ export async function writeReinforcedSet(options: ReinforcedWriterOptions): Prom
       const end = Math.min(count, start + chunk);
       const views: RgbImage[] = [];
       for (let s = start; s < end; s++) {
-        const scene = sampleScene(shard.seeds[s], sources, "train");
+        const scene = storedScene(sources, {seed: shard.seeds[s], variant: shard.variants[s], groupSize});
         captions.push([groundTruthCaption(scene), ...syntheticCaptions(scene)]);
-        const image = renderSample(sources, shard.seeds[s], size);
+        const image = renderScene(scene, sources, size);
         // Its own stream per sample, so a sample's augmentations do not depend on chunking.
-        const rng = new Rng(sceneSeed(shard.seeds[s], 0xa6));
+        const rng = new Rng(sceneSeed(shard.seeds[s], 0xa6 + 0x100 * shard.variants[s]));
         const augs = Array.from({length: n}, () => storedAugmentation(sampleAugmentation(rng, policy)));
         augmentations.push(augs);
         for (const a of augs) views.push(applyAugmentation(image, a));

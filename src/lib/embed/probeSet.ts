@@ -1,8 +1,8 @@
 import {applyAugmentation} from "../data/augmentation.js";
 import {stackImages, type ImageBatch, type RgbImage} from "../data/image.js";
-import {renderSample, type TeacherInfo} from "../data/reinforcedFormat.js";
+import {sampleKey, storedScene, type TeacherInfo} from "../data/reinforcedFormat.js";
 import type {ReinforcedSet} from "../data/reinforcedLoader.js";
-import {sampleScene} from "../data/scene.js";
+import {renderScene} from "../data/render.js";
 import type {Sources} from "../data/sources.js";
 
 /**
@@ -40,7 +40,7 @@ export async function loadProbeSet(set: ReinforcedSet, sources: Sources, count: 
   for (let s = 0; s < m.shards.length && seeds.length < count; s++) {
     const shard = await set.readShard(s);
     for (let i = 0; i < shard.samples && seeds.length < count; i++) {
-      const scene = sampleScene(shard.seeds[i], sources, m.scene.split);
+      const scene = storedScene(sources, sampleKey(shard, i, m.groupSize));
       if (scene.items.length !== 1) continue;
       const row = seeds.length;
       teacherImage.set(shard.imageEmb.subarray(i * m.augmentations * d, (i * m.augmentations + 1) * d), row * d);
@@ -48,7 +48,7 @@ export async function loadProbeSet(set: ReinforcedSet, sources: Sources, count: 
       seeds.push(shard.seeds[i]);
       classIds.push(scene.items[0].classId);
       captions.push(shard.captions[i][0]);
-      images.push(applyAugmentation(renderSample(sources, shard.seeds[i], m.scene.size), shard.augmentations[i][0]));
+      images.push(applyAugmentation(renderScene(scene, sources, m.scene.size), shard.augmentations[i][0]));
     }
   }
   if (seeds.length < count) throw new Error(`loadProbeSet: count is ${count}, but the reinforced set has only ${seeds.length} one-item scenes`);

@@ -6,6 +6,7 @@ import {renderScene} from "../data/render.js";
 import {identityVariants, sampleScene, sceneSeed} from "../data/scene.js";
 import type {ReinforcedBatch, ReinforcedSet} from "../data/reinforcedLoader.js";
 import type {Sources} from "../data/sources.js";
+import type {TrainSettings} from "./settings.js";
 
 /** What one training step consumes. Teacher rows are the teachers' embeddings side by side. */
 export interface TrainBatch {
@@ -33,9 +34,15 @@ export interface BatchSource {
  * Endless batches from a reinforced set: epoch after epoch, each reshuffled with its own seed,
  * the stored augmentation and its teacher embedding always travelling together.
  */
-export function reinforcedSource(set: ReinforcedSet, sources: Sources, {batchSize, seed}: {batchSize: number; seed: number}): BatchSource {
+export function reinforcedSource(set: ReinforcedSet, sources: Sources, {batchSize, seed, groupedBatches}: Pick<TrainSettings, "batchSize" | "seed" | "groupedBatches">): BatchSource {
+  const {groupSize} = set.manifest;
+  // Checked here, when the run is built, so a bad batch size never replaces a working run.
+  if (groupedBatches && batchSize % groupSize !== 0) {
+    throw new Error(`settings.batchSize: ${batchSize} is not a multiple of the reinforced set's identity groups (${groupSize} samples); grouped batches need one, or turn groupedBatches off`);
+  }
   let epoch = 0;
-  let batches: AsyncGenerator<ReinforcedBatch> = set.batches(sources, {batchSize, seed, epoch});
+  const grouped = groupedBatches;
+  let batches: AsyncGenerator<ReinforcedBatch> = set.batches(sources, {batchSize, seed, epoch, grouped});
   const teachers = set.manifest.teachers;
   return {
     teacherDims: teachers.map((t) => t.dim),
@@ -43,7 +50,7 @@ export function reinforcedSource(set: ReinforcedSet, sources: Sources, {batchSiz
     async next() {
       let result = await batches.next();
       if (result.done) {
-        batches = set.batches(sources, {batchSize, seed, epoch: ++epoch});
+        batches = set.batches(sources, {batchSize, seed, epoch: ++epoch, grouped});
         result = await batches.next();
         if (result.done) throw new Error(`reinforced set has fewer than batchSize=${batchSize} samples`);
       }

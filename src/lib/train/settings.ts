@@ -24,6 +24,12 @@ export interface TrainSettings {
   clipNorm: number;
   /** MobileCLIP's "DR" loss: also the loss over one synthetic caption per image. */
   dr: boolean;
+  /**
+   * Batches of whole identity groups from the reinforced set (members differ only in what their
+   * objects are: the hard negatives where the teachers' graded similarities teach shape); false:
+   * the same samples shuffled singly, ordinary batches.
+   */
+  groupedBatches: boolean;
   /** Evaluate every this many steps (0: only at the end). */
   evalEvery: number;
 }
@@ -49,6 +55,7 @@ export const DEFAULT_SETTINGS: Readonly<TrainSettings> = {
   weightDecay: 0.1,
   clipNorm: 1,
   dr: false,
+  groupedBatches: true,
   evalEvery: 100
 };
 
@@ -59,6 +66,9 @@ export const DEFAULT_SETTINGS: Readonly<TrainSettings> = {
 export function defaultWarmup(steps: number): number {
   return Math.min(DEFAULT_SETTINGS.warmupSteps, Math.floor(steps / 3));
 }
+
+const boolean = (v: unknown) => (typeof v === "boolean" ? null : "expected true or false");
+const parseBoolean = (s: string) => (s === "1" || s === "true" ? true : s === "0" || s === "false" ? false : s);
 
 type Rule = {query: string; check: (v: unknown) => string | null; parse: (s: string) => unknown};
 
@@ -82,7 +92,8 @@ const RULES: Record<keyof TrainSettings, Rule> = {
   warmupSteps: {query: "warmup", check: number(0, 1e6, {integer: true}), parse: decimal},
   weightDecay: {query: "decay", check: number(0, 1), parse: decimal},
   clipNorm: {query: "clip", check: number(0, 1e6, {minExclusive: true}), parse: decimal},
-  dr: {query: "dr", check: (v) => (typeof v === "boolean" ? null : "expected true or false"), parse: (s) => (s === "1" || s === "true" ? true : s === "0" || s === "false" ? false : s)},
+  dr: {query: "dr", check: boolean, parse: parseBoolean},
+  groupedBatches: {query: "groups", check: boolean, parse: parseBoolean},
   evalEvery: {query: "eval", check: number(0, 1e6, {integer: true}), parse: decimal}
 };
 

@@ -7,7 +7,7 @@ import {applyAugmentation} from "../../../src/lib/data/augmentation.js";
 import {groundTruthCaption, syntheticCaptions} from "../../../src/lib/data/captions.js";
 import type {ImageBatch} from "../../../src/lib/data/image.js";
 import {diskReader, diskWriter, loadSourcesFromDisk} from "../../../src/lib/data/nodeFiles.js";
-import {decodeShard, encodeShard, MANIFEST_FILE, renderSample, type ReinforcedManifest, type TeacherInfo} from "../../../src/lib/data/reinforcedFormat.js";
+import {checkManifest, decodeShard, encodeShard, MANIFEST_FILE, renderSample, sampleKey, storedScene, type ReinforcedManifest, type TeacherInfo} from "../../../src/lib/data/reinforcedFormat.js";
 import {ReinforcedSet} from "../../../src/lib/data/reinforcedLoader.js";
 import {writeReinforcedSet, type EmbedFn} from "../../../src/lib/data/reinforcedWriter.js";
 import {sampleScene, sceneSeed} from "../../../src/lib/data/scene.js";
@@ -112,7 +112,7 @@ describe("reinforced set writer + loader", () => {
       expect(shard.seeds[s]).toBe(seed);
       const scene = sampleScene(seed, sources, "train");
       expect(shard.captions[s]).toEqual([groundTruthCaption(scene), ...syntheticCaptions(scene)]);
-      const image = renderSample(sources, seed, SIZE);
+      const image = renderSample(sources, {seed, variant: 0, groupSize: 1}, SIZE);
       shard.augmentations[s].forEach((aug, k) => {
         const stored = shard.imageEmb.subarray((s * 3 + k) * D, (s * 3 + k + 1) * D);
         expect(maxDiff(stored, teachers.imageRow(applyAugmentation(image, aug).data))).toBeLessThan(1e-3);
@@ -163,11 +163,70 @@ describe("reinforced set writer + loader", () => {
       const set = await ReinforcedSet.open(diskReader(dir));
       expect(set.manifest).toEqual(written);
       const shard = await set.readShard(2);
-      const image = renderSample(sources, shard.seeds[0], SIZE);
+      const image = renderSample(sources, sampleKey(shard, 0, 1), SIZE);
       shard.augmentations[0].forEach((aug, k) => expect(shard.imageEmb.subarray(k * D, (k + 1) * D)).toEqual(teachers.imageRow(applyAugmentation(image, aug).data)));
     } finally {
       rmSync(dir, {recursive: true});
     }
+  });
+});
+
+describe("a reinforced set stored in identity groups", () => {
+  const GROUP = 4;
+  const groupStore = new Map<string, Uint8Array>();
+  const groupRead = async (file: string) => groupStore.get(file) ?? Promise.reject(new Error(`no file ${file}`));
+  let grouped: ReinforcedManifest;
+  beforeAll(async () => {
+    grouped = await writeReinforcedSet({sources, samples: 24, seed: 5, teachers: TEACHERS, embed: teachers.embed, write: async (f, b) => void groupStore.set(f, b.slice()), groupSize: GROUP, shardSamples: 8, chunk: 3});
+  });
+
+  it("stores groups whose members share a scene and differ only in what their items are", async () => {
+    expect(grouped.groupSize).toBe(GROUP);
+    const set = await ReinforcedSet.open(groupRead);
+    const shard = await set.readShard(1);
+    expect(Array.from(shard.variants)).toEqual([0, 1, 2, 3, 0, 1, 2, 3]);
+    for (let g = 0; g < 2; g++) {
+      const members = [0, 1, 2, 3].map((v) => g * GROUP + v);
+      expect(new Set(members.map((i) => shard.seeds[i])).size).toBe(1);
+      expect(shard.seeds[members[0]]).toBe(sceneSeed(5, 2 + g));
+      const scenes = members.map((i) => storedScene(sources, sampleKey(shard, i, GROUP)));
+      // Variant 0 is the group's own scene; the others swap every item's class and nothing else.
+      expect(scenes[0]).toEqual(sampleScene(shard.seeds[members[0]], sources, "train"));
+      const strip = (x: (typeof scenes)[number]) => ({...x, items: x.items.map(({classId: _c, index: _i, ...rest}) => rest)});
+      for (const scene of scenes) expect(strip(scene)).toEqual(strip(scenes[0]));
+      for (let slot = 0; slot < scenes[0].items.length; slot++) expect(new Set(scenes.map((x) => x.items[slot].classId)).size).toBe(GROUP);
+      members.forEach((i, v) => {
+        expect(shard.captions[i][0]).toBe(groundTruthCaption(scenes[v]));
+        const image = renderSample(sources, sampleKey(shard, i, GROUP), SIZE);
+        shard.augmentations[i].forEach((aug, k) => expect(maxDiff(shard.imageEmb.subarray((i * 2 + k) * D, (i * 2 + k + 1) * D), teachers.imageRow(applyAugmentation(image, aug).data))).toBeLessThan(1e-3));
+      });
+    }
+  });
+
+  it("batches whole groups by default, and ordinary shuffled batches of the same data on request", async () => {
+    const set = await ReinforcedSet.open(groupRead);
+    const groupsOf = async (grouped: boolean) => {
+      const runs: boolean[] = [];
+      const all: number[] = [];
+      for await (const batch of set.batches(sources, {batchSize: 8, seed: 3, grouped})) {
+        all.push(...batch.seeds);
+        for (let b = 0; b < batch.size; b += GROUP) runs.push(new Set(batch.seeds.subarray(b, b + GROUP)).size === 1);
+        batch.captions.forEach((c, b) => expect(maxDiff(batch.textEmb.subarray(b * D, (b + 1) * D), teachers.textRow(c))).toBeLessThan(1e-3));
+      }
+      return {runs, all: all.sort()};
+    };
+    const whole = await groupsOf(true);
+    const single = await groupsOf(false);
+    expect(whole.runs.every(Boolean)).toBe(true);
+    expect(single.runs.every(Boolean)).toBe(false);
+    expect(single.all).toEqual(whole.all);
+    await expect(set.batches(sources, {batchSize: 6}).next()).rejects.toThrow(/batchSize must be a multiple of the set's groupSize 4/);
+  });
+
+  it("refuses a group size that does not divide a shard, naming the field", () => {
+    const bad = {...grouped, groupSize: 3};
+    expect(() => checkManifest(bad, "m.json")).toThrow(/shards\[0\]\.samples: 8, expected a multiple of groupSize 3/);
+    expect(() => checkManifest({...grouped, groupSize: 0}, "m.json")).toThrow(/field groupSize: 0, expected an integer in \[1, 20\]/);
   });
 });
 

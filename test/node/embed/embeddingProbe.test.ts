@@ -2,7 +2,7 @@ import * as tf from "@tensorflow/tfjs";
 import {beforeAll, describe, expect, it} from "vitest";
 import type {ClipModel} from "../../../src/lib/clip/clipModel.js";
 import {applyAugmentation} from "../../../src/lib/data/augmentation.js";
-import {renderSample, type TeacherInfo} from "../../../src/lib/data/reinforcedFormat.js";
+import {renderSample, sampleKey, type TeacherInfo} from "../../../src/lib/data/reinforcedFormat.js";
 import {ReinforcedSet} from "../../../src/lib/data/reinforcedLoader.js";
 import {writeReinforcedSet} from "../../../src/lib/data/reinforcedWriter.js";
 import {sampleScene} from "../../../src/lib/data/scene.js";
@@ -91,7 +91,7 @@ describe.each(NODE_BACKENDS)("EmbeddingProbe on %s", (backend) => {
       expect(probe.seeds[r]).toBe(shard.seeds[i]);
       expect(probe.classIds[r]).toBe(scene.items[0].classId);
       expect(probe.captions[r]).toBe(shard.captions[i][0]);
-      const view = applyAugmentation(renderSample(f.sources, shard.seeds[i], TINY_SIZE), shard.augmentations[i][0]);
+      const view = applyAugmentation(renderSample(f.sources, sampleKey(shard, i, 1), TINY_SIZE), shard.augmentations[i][0]);
       const n = TINY_SIZE * TINY_SIZE * 3;
       expect(probe.images.data.subarray(r * n, (r + 1) * n)).toEqual(view.data);
       expect(probe.teacherImage.subarray(r * d, (r + 1) * d)).toEqual(shard.imageEmb.subarray(i * 2 * d, (i * 2 + 1) * d));
