@@ -1,5 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import {Rng} from "../random/rng.js";
+import {activateBackend, BACKEND_ORDER, type BackendName, type BackendProbe} from "./backendSelection.js";
 
 /**
  * A fixed small computation touching matMul, softmax, exp/log and a reduction. Every backend
@@ -74,4 +75,38 @@ export async function roundTripMs(runs = 20): Promise<BenchFigure> {
   });
   x.dispose();
   return figure;
+}
+
+/** One backend's figures on the device page. */
+export interface BackendBench {
+  readonly backend: BackendName;
+  readonly kind: "real" | "software";
+  readonly gflops: number;
+  readonly matmulMs: number;
+  readonly roundTripMs: number;
+  /** The agreement probe's values, and their largest distance from cpu's. */
+  readonly values: readonly number[];
+  readonly maxDiff: number;
+}
+
+/**
+ * Benchmarks every backend the probes found available, cpu first so that the others' agreement
+ * is measured against plain JavaScript, then switches back to `current`: the page goes on
+ * computing on the backend it chose.
+ */
+export async function benchmarkBackends(probes: readonly BackendProbe[], current: BackendName): Promise<BackendBench[]> {
+  const rows: BackendBench[] = [];
+  let reference: number[] | null = null;
+  for (const name of ["cpu", ...BACKEND_ORDER.filter((n) => n !== "cpu")] as const) {
+    const probe = probes.find((p) => p.name === name);
+    if (!probe?.available || !(await activateBackend(name))) continue;
+    const values = await agreementProbe();
+    const ref: number[] = (reference ??= values);
+    const maxDiff = Math.max(...values.map((v, i) => Math.abs(v - ref[i])));
+    const mm = await matmulGflops(256, 5);
+    const rt = await roundTripMs(20);
+    rows.push({backend: name, kind: probe.hardware ? "real" : "software", gflops: mm.gflops, matmulMs: mm.ms, roundTripMs: rt.ms, values, maxDiff});
+  }
+  await activateBackend(current);
+  return rows;
 }
