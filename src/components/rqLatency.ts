@@ -1,5 +1,6 @@
 import * as Plot from "@observablehq/plot";
 import {html} from "htl";
+import {resize} from "observablehq:stdlib";
 import type {LatencyPoint} from "../lib/rq/latencyStudy.js";
 import type {LatencySummary, TimedPoint} from "../lib/rq/latencySummary.js";
 
@@ -60,4 +61,37 @@ export function latencyTable(points: readonly LatencyPoint[]): HTMLElement {
       </tr>`
     )}</tbody>
   </table>`;
+}
+
+/** Vim/ViT at every size both encoders were measured at, per device and batch. */
+export function ratioTable(summaries: readonly LatencySummary[]): HTMLElement {
+  return html`<table class="rq-loaded-ratios" style="max-width:none"><thead><tr><th>device</th><th style="text-align:right">batch</th><th style="text-align:right">tokens</th><th style="text-align:right">Vim / ViT</th></tr></thead>
+    <tbody>${summaries.flatMap((s) => s.ratios.map((r) => html`<tr data-tokens=${r.tokens} data-ratio=${r.ratio}><td>${s.backend}</td><td style="text-align:right">${s.batch}</td><td style="text-align:right">${r.tokens.toLocaleString("en-US")}</td><td style="text-align:right">${r.ratio.toFixed(3)}</td></tr>`))}</tbody></table>`;
+}
+
+/** data/bench/latency.json as `npm run bench:latency` writes it: what the page shows of it. */
+export interface RecordedLatency {
+  readonly machine: {readonly cpu: string; readonly cores: number; readonly date: string};
+  readonly note: string;
+  readonly runs: readonly {
+    readonly runtime: string;
+    readonly backend: string;
+    readonly loadBefore: {readonly loadAverage1m: number};
+    readonly loadAfter?: {readonly loadAverage1m: number};
+    readonly complete: boolean;
+    readonly points: readonly LatencyPoint[];
+    readonly summaries?: readonly LatencySummary[];
+  }[];
+}
+
+/** Each recorded run of the benchmark: its load, chart, summary sentences and every point. */
+export function recordedBench(bench: RecordedLatency, source: string): HTMLElement {
+  return html`<div class="rq-bench">
+    <p>From <code>${source}</code>: ${bench.machine.cpu}, ${bench.machine.cores} cores, ${bench.machine.date.slice(0, 10)}. ${bench.note}.</p>
+    ${bench.runs.map((run) => html`<h3>${run.runtime}, ${run.backend}</h3>
+      <p><small>Load average before ${run.loadBefore.loadAverage1m}, after ${run.loadAfter?.loadAverage1m ?? "—"}${run.complete ? "" : "; the run did not finish"}.</small></p>
+      ${resize((width) => latencyChart(run.points, run.summaries ?? [], width))}
+      ${(run.summaries ?? []).map((s) => html`<p>${s.sentences.join(" ")}</p>`)}
+      <details><summary>Every point</summary>${latencyTable(run.points)}</details>`)}
+  </div>`;
 }
