@@ -7,6 +7,7 @@
 // which the RQ pages read.
 import {spawn} from "node:child_process";
 import {cpSync, writeFileSync} from "node:fs";
+import {runManifestText} from "../src/lib/results/runManifest.js";
 import {sweepPlan, type PlannedRun} from "../src/lib/rq/sweepPlan.js";
 import {defaultWarmup} from "../src/lib/train/settings.js";
 import {runScript, UsageError} from "./cli.js";
@@ -99,6 +100,6 @@ await runScript(async () => {
     process.exitCode = 1;
     return;
   }
-  writeFileSync(`${root}/${study}/index.json`, JSON.stringify({runs: jobs.map((j) => ({file: `${j.name}/run.json`, name: j.label}))}, null, 1) + "\n");
+  writeFileSync(`${root}/${study}/index.json`, runManifestText(jobs.map((j) => ({name: j.label, dir: j.name}))));
   console.log(`wrote ${root}/${study}/index.json (${jobs.length} runs) in ${formatSeconds((Date.now() - started) / 1000)}`);
 });

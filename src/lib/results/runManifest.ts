@@ -1,12 +1,26 @@
 /**
- * data/runs/index.json lists the committed runs the results page offers:
- *   {"runs": [{"name": "s1 w_c=0.25 w_d=0.75 seed 1", "file": "s1-025-075-s1/eval_results.jsonl"}, …]}
- * `file` is relative to data/runs/. Other fields are allowed and ignored.
+ * A folder of committed runs (data/runs/, data/runs/rq1/, data/runs/rq2/) lists them in its
+ * index.json, one format for every page that reads runs:
+ *   {"runs": [
+ *     {"name": "Vim student, distillation (0.25, 0.75), seed 1", "dir": "vim-wc0.25-wd0.75-seed1"},
+ *     …
+ *   ]}
+ * `dir` is a run folder, relative to the manifest's own folder and inside it, as `npm run train
+ * --out` writes one: RUN_FILE (settings, curves, evaluations) and EVAL_RESULTS_FILE (DataComp's
+ * format). The results page reads the second, the RQ pages the first, so one manifest serves
+ * both. Other fields are allowed and ignored.
  */
+export const RUN_MANIFEST = "index.json";
+export const RUN_FILE = "run.json";
+export const EVAL_RESULTS_FILE = "eval_results.jsonl";
+
 export interface ManifestEntry {
   readonly name: string;
-  readonly file: string;
+  readonly dir: string;
 }
+
+/** Reads a file of the repository by its path, or null when it does not exist. */
+export type ReadText = (path: string) => string | null;
 
 /** The manifest's entries; an error names the field that is wrong (the caller names the file). */
 export function parseRunManifest(value: unknown): ManifestEntry[] {
@@ -14,14 +28,49 @@ export function parseRunManifest(value: unknown): ManifestEntry[] {
     throw new Error(`${field}: ${what}`);
   };
   if (typeof value !== "object" || value === null || !Array.isArray((value as {runs?: unknown}).runs)) {
-    return fail("runs", 'expected {"runs": [{"name", "file"}, …]}');
+    return fail("runs", 'expected {"runs": [{"name", "dir"}, …]}');
   }
   return (value as {runs: unknown[]}).runs.map((entry, i): ManifestEntry => {
     const e = (entry ?? {}) as Record<string, unknown>;
-    if (typeof e.name !== "string" || e.name.trim() === "") fail(`runs[${i}].name`, "expected a non-empty string");
-    const file = e.file;
-    if (typeof file !== "string" || !/\.jsonl$/.test(file)) return fail(`runs[${i}].file`, "expected the path of a .jsonl file");
-    if (file.startsWith("/") || file.split(/[\\/]/).includes("..")) fail(`runs[${i}].file`, `${JSON.stringify(file)} must stay inside data/runs/`);
-    return {name: e.name as string, file};
+    const name = e.name;
+    if (typeof name !== "string" || name.trim() === "") return fail(`runs[${i}].name`, "expected a non-empty string");
+    const dir = e.dir;
+    if (typeof dir !== "string" || dir.trim() === "") return fail(`runs[${i}].dir`, "expected the path of a run folder");
+    if (dir.startsWith("/") || dir.split(/[\\/]/).some((part) => part === ".." || part === ".")) {
+      fail(`runs[${i}].dir`, `${JSON.stringify(dir)} must stay inside the manifest's folder`);
+    }
+    return {name, dir};
   });
+}
+
+/** The manifest's text for `entries`: one run a line, so a re-run sweep's diff shows what changed. */
+export function runManifestText(entries: readonly ManifestEntry[]): string {
+  const line = (e: ManifestEntry) => `  {"name": ${JSON.stringify(e.name)}, "dir": ${JSON.stringify(e.dir)}}`;
+  return `{"runs": [\n${entries.map(line).join(",\n")}\n]}\n`;
+}
+
+/**
+ * What a folder's manifest lists: each run with its `dir` given from the repository root, and
+ * why the manifest could not be read (naming the field; the caller names the file), if so.
+ */
+export type ListedRuns =
+  | {readonly manifest: null; readonly runs: readonly []; readonly problem: null}
+  | {readonly manifest: string; readonly runs: readonly ManifestEntry[]; readonly problem: string | null};
+
+/** The runs `folder`/index.json lists. A broken manifest lists none and says why; it never throws. */
+export function readRunManifest(folder: string, read: ReadText): ListedRuns {
+  const manifest = `${folder}/${RUN_MANIFEST}`;
+  const text = read(manifest);
+  if (text === null) return {manifest: null, runs: [], problem: null};
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return {manifest, runs: [], problem: "not valid JSON"};
+  }
+  try {
+    return {manifest, runs: parseRunManifest(value).map((e) => ({name: e.name, dir: `${folder}/${e.dir}`})), problem: null};
+  } catch (e) {
+    return {manifest, runs: [], problem: (e as Error).message};
+  }
 }

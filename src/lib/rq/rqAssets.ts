@@ -1,4 +1,5 @@
-import {bundleRuns, type ReadText} from "./runBundle.js";
+import type {ReadText} from "../results/runManifest.js";
+import {bundleRuns} from "./runBundle.js";
 
 /**
  * What the RQ pages read, gathered at build time (scripts/siteAssets.ts writes these under

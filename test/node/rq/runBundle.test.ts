@@ -1,5 +1,5 @@
 import {describe, expect, it} from "vitest";
-import {bundleRuns, parseSweepManifest} from "../../../src/lib/rq/runBundle.js";
+import {bundleRuns} from "../../../src/lib/rq/runBundle.js";
 import {rqAssets} from "../../../src/lib/rq/rqAssets.js";
 import {runExport} from "./fixtures.js";
 
@@ -13,15 +13,15 @@ describe("bundleRuns", () => {
     expect(bundleRuns("data/runs/rq1", files({}))).toEqual({manifest: null, runs: [], problems: []});
   });
 
-  it("keeps each listed run's settings and final evaluation, named by the manifest or the run", () => {
+  it("keeps each listed run's settings and final evaluation, named by the manifest", () => {
     const a = runExport("run a", {contrastiveWeight: 1, distillWeight: 0, seed: 1}, () => 0.3, {evaluations: 2});
     const b = runExport("run b", {contrastiveWeight: 0.25, distillWeight: 0.75, seed: 2}, () => 0.4);
-    const bundle = bundleRuns("d", files({"d/index.json": {runs: [{file: "a.json", name: "baseline"}, {file: "sub/b.json"}]}, "d/a.json": a, "d/sub/b.json": b}));
+    const bundle = bundleRuns("d", files({"d/index.json": {runs: [{name: "baseline", dir: "a"}, {name: "b", dir: "sub/b"}]}, "d/a/run.json": a, "d/sub/b/run.json": b}));
     expect(bundle.problems).toEqual([]);
     expect(bundle.manifest).toBe("d/index.json");
     expect(bundle.runs.map((r) => [r.name, r.source, r.step, r.settings.distillWeight])).toEqual([
-      ["baseline", "d/a.json", 20, 0],
-      ["run b", "d/sub/b.json", 10, 0.75]
+      ["baseline", "d/a/run.json", 20, 0],
+      ["b", "d/sub/b/run.json", 10, 0.75]
     ]);
     expect(bundle.runs[1].lines).toHaveLength(12);
     expect(bundle.runs[0]).not.toHaveProperty("curves");
@@ -33,34 +33,25 @@ describe("bundleRuns", () => {
     const bundle = bundleRuns(
       "d",
       files({
-        "d/index.json": {runs: [{file: "gone.json"}, {file: "bad.json"}, {file: "settings.json"}, {file: "empty.json"}, {file: "good.json"}]},
-        "d/bad.json": "{not json",
-        "d/settings.json": {...good, settings: {...good.settings, distillWeight: "high"}},
-        "d/empty.json": noEval,
-        "d/good.json": good
+        "d/index.json": {runs: ["gone", "bad", "settings", "empty", "good"].map((dir) => ({name: dir, dir}))},
+        "d/bad/run.json": "{not json",
+        "d/settings/run.json": {...good, settings: {...good.settings, distillWeight: "high"}},
+        "d/empty/run.json": noEval,
+        "d/good/run.json": good
       })
     );
     expect(bundle.runs.map((r) => r.name)).toEqual(["good"]);
     expect(bundle.problems).toEqual([
-      "d/gone.json, listed in d/index.json, does not exist",
-      "run d/bad.json: not valid JSON",
-      expect.stringMatching(/^run d\/settings\.json: settings\.distillWeight: expected a number/),
-      "d/empty.json: the run has no evaluation (finished 10 steps); left out"
+      "d/gone/run.json, listed in d/index.json, does not exist",
+      "run d/bad/run.json: not valid JSON",
+      expect.stringMatching(/^run d\/settings\/run\.json: settings\.distillWeight: expected a number/),
+      "d/empty/run.json: the run has no evaluation (finished 10 steps); left out"
     ]);
   });
 
   it("reports a broken manifest instead of throwing", () => {
     expect(bundleRuns("d", files({"d/index.json": "[1,"})).problems).toEqual(["d/index.json: not valid JSON"]);
-    expect(bundleRuns("d", files({"d/index.json": {runs: [{file: "a.jsonl"}]}})).problems).toEqual(["d/index.json: runs[0].file must be the path of a run's .json file"]);
-  });
-});
-
-describe("parseSweepManifest", () => {
-  it("refuses paths that leave the sweep's folder and names of the wrong type", () => {
-    expect(() => parseSweepManifest({runs: [{file: "../x.json"}]}, "m")).toThrow(/m: runs\[0\]\.file "\.\.\/x\.json" must stay inside/);
-    expect(() => parseSweepManifest({runs: [{file: "/x.json"}]}, "m")).toThrow(/must stay inside/);
-    expect(() => parseSweepManifest({runs: [{file: "x.json", name: 3}]}, "m")).toThrow(/runs\[0\]\.name must be a string/);
-    expect(() => parseSweepManifest({}, "m")).toThrow(/m: expected \{"runs"/);
+    expect(bundleRuns("d", files({"d/index.json": {runs: [{name: "a", file: "a/run.json"}]}})).problems).toEqual(["d/index.json: runs[0].dir: expected the path of a run folder"]);
   });
 });
 
@@ -70,7 +61,7 @@ describe("rqAssets", () => {
     const repo: Record<string, unknown> = {
       "data/paper/dmclip_rq1.csv": "model,contrastive_weight,distill_weight,a\n",
       "data/paper/dmclip_rq2.csv": "claim,value,unit,compared_to,note\n",
-      "data/runs/rq1/index.json": {runs: [{file: "a/run.json"}]},
+      "data/runs/rq1/index.json": {runs: [{name: "a", dir: "a"}]},
       "data/runs/rq1/a/run.json": run,
       "data/teachers/teacher-a.eval.jsonl": '{"key": "x", "metrics": {"main_metric": 1}}\n'
     };
