@@ -1,7 +1,8 @@
-// `npm run sweep -- --study rq1|rq2 [--steps N --seeds 1,2,3 --jobs 2 --per-set 250 --root data/runs]`:
-// the RQ studies' runs (sweepPlan), each one `scripts/train.ts` in its own process (`--jobs` at
-// once, one per core: a wasm trainer uses one thread), with one budget (steps and warm-up) for
-// every run of a study. A run already finished with this budget is kept, so an interrupted sweep
+// `npm run sweep -- --study rq1|rq2 [--steps N --seeds 1,2,3 --poster-seeds 1,…,8 --groups 1|0
+// --jobs 2 --per-set 500 --retrieval 1000 --root data/runs]`: the RQ studies' runs (sweepPlan),
+// each one `scripts/train.ts` in its own process (`--jobs` at once, one per core: a wasm trainer
+// uses one thread), with one budget (steps, warm-up, batch kind) for every run of a study. Runs
+// are trained in plan order, which puts the poster's weightings first. A run already finished with this budget is kept, so an interrupted sweep
 // resumes; any other run in its folder (stale settings, diverged, crashed) is trained again.
 // Writes <root>/<study>/<name>/ and, only when every run is done, <root>/<study>/index.json,
 // which the RQ pages read.
@@ -16,7 +17,7 @@ import {finishedRun, type SweepBudget} from "./sweepRuns.js";
 
 await runScript(async () => {
   const args = parseArgs(process.argv.slice(2));
-  const known = ["study", "steps", "seeds", "jobs", "per-set", "retrieval", "root"];
+  const known = ["study", "steps", "seeds", "poster-seeds", "groups", "jobs", "per-set", "retrieval", "root"];
   for (const key of args.keys()) if (!known.includes(key)) throw new UsageError(`unknown option --${key}; known: ${known.map((k) => `--${k}`).join(" ")}`);
   const study = args.get("study") ?? "rq1";
   if (study !== "rq1" && study !== "rq2") throw new UsageError(`--study "${study}": expected rq1 or rq2`);
@@ -28,16 +29,24 @@ await runScript(async () => {
     return Number(text);
   };
   const steps = integer("steps", 150);
-  const perSet = integer("per-set", 250);
-  const retrieval = integer("retrieval", 500);
+  // The teachers' evaluation sizes, so students and teachers are scored on the same sets.
+  const perSet = integer("per-set", 500);
+  const retrieval = integer("retrieval", 1000);
   const parallel = integer("jobs", 2);
-  const seedsText = args.get("seeds") ?? "1,2,3";
-  const seeds = seedsText.split(",");
-  if (!seeds.every(positive) || new Set(seeds).size !== seeds.length) throw new UsageError(`--seeds "${seedsText}": expected distinct positive integers, e.g. 1,2,3`);
-  const budget: SweepBudget = {steps, warmupSteps: defaultWarmup(steps)};
+  const seedList = (flag: string, fallback: string) => {
+    const text = args.get(flag) ?? fallback;
+    const list = text.split(",");
+    if (!list.every(positive) || new Set(list).size !== list.length) throw new UsageError(`--${flag} "${text}": expected distinct positive integers, e.g. 1,2,3`);
+    return list.map(Number);
+  };
+  const seeds = seedList("seeds", "1,2,3");
+  const posterSeeds = seedList("poster-seeds", args.has("seeds") ? args.get("seeds")! : "1,2,3,4,5,6,7,8");
+  const groups = args.get("groups") ?? "1";
+  if (groups !== "1" && groups !== "0") throw new UsageError(`--groups "${groups}": expected 1 (batches of identity groups) or 0 (ordinary batches)`);
+  const budget: SweepBudget = {steps, warmupSteps: defaultWarmup(steps), groupedBatches: groups === "1"};
 
   const root = args.get("root") ?? "data/runs";
-  const jobs = sweepPlan(study, seeds.map(Number));
+  const jobs = sweepPlan(study, seeds, posterSeeds);
   const folder = (j: PlannedRun) => `${root}/${study}/${j.name}`;
   // Every run.json is read here, so a damaged one stops the sweep before any training.
   const done = (j: PlannedRun) => finishedRun(folder(j), j, budget);
@@ -55,7 +64,7 @@ await runScript(async () => {
   /** Trains one run; it succeeded only if the child exited 0 and left this planned run, finished. */
   function train(j: PlannedRun): Promise<boolean> {
     // --force: the folder is the sweep's own, and whatever is in it is not this run (done() said so).
-    const argv = ["--import", "tsx", "scripts/train.ts", "--student", j.student, "--weights", `${j.contrastiveWeight},${j.distillWeight}`, "--seed", String(j.seed), "--steps", String(steps), "--warmup", String(budget.warmupSteps), "--per-set", String(perSet), "--retrieval", String(retrieval), "--out", folder(j), "--force"];
+    const argv = ["--import", "tsx", "scripts/train.ts", "--student", j.student, "--weights", `${j.contrastiveWeight},${j.distillWeight}`, "--seed", String(j.seed), "--dr", j.dr ? "1" : "0", "--groups", groups, "--steps", String(steps), "--warmup", String(budget.warmupSteps), "--per-set", String(perSet), "--retrieval", String(retrieval), "--out", folder(j), "--force"];
     return new Promise((resolve, reject) => {
       const child = spawn(process.execPath, argv, {stdio: ["ignore", "pipe", "inherit"]});
       let tail = "";

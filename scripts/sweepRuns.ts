@@ -10,6 +10,7 @@ import {UsageError} from "./cli.js";
 export interface SweepBudget {
   steps: number;
   warmupSteps: number;
+  groupedBatches: boolean;
 }
 
 /**
@@ -28,6 +29,7 @@ export function finishedRun(dir: string, run: PlannedRun, budget: SweepBudget): 
   return (
     isPlannedRun(saved.settings, run, budget.steps) &&
     saved.settings.warmupSteps === budget.warmupSteps &&
+    saved.settings.groupedBatches === budget.groupedBatches &&
     saved.environment.stepsDone === budget.steps &&
     saved.evaluations.length > 0 &&
     existsSync(`${dir}/eval_results.jsonl`)

@@ -1,3 +1,5 @@
+import {holmAdjust} from "./holm.js";
+import {lambdaTrend, type LambdaTrend} from "./lambdaTrend.js";
 import {pairedDifference, summarise, type PairedDifference, type SeedValues, type SeedSummary} from "./seedStats.js";
 import {SWEEP_METRICS, type SweepMetric, type SweepRow} from "./sweepTable.js";
 
@@ -19,8 +21,15 @@ export interface MetricFindings {
   readonly byLambda: readonly LambdaSummary[];
   readonly baseline: LambdaSummary | null;
   readonly poster: LambdaSummary | null;
-  /** The λ with the highest mean. */
+  /** The λ with the highest mean (shown, but the optimum is argued from `trend`). */
   readonly optimum: LambdaSummary;
+  /** The quadratic trend over λ with its seed-bootstrap intervals; null with fewer than 3 weights. */
+  readonly trend: LambdaTrend | null;
+  /**
+   * The poster comparison's p-value after Holm's correction over the family of suites (each
+   * score counted once); null for group means and where untestable.
+   */
+  readonly holmP: number | null;
   readonly posterVsBaseline: PairedDifference | null;
   readonly optimumVsBaseline: PairedDifference | null;
   readonly outcome: Outcome;
@@ -45,6 +54,8 @@ export interface Rq1Verdict {
 }
 
 const ON_GRID = 1e-9;
+/** The level of every test the verdict makes (the pre-registered α). */
+const ALPHA = 0.05;
 const points = (x: number) => `${x >= 0 ? "+" : "−"}${size(x)}`;
 const size = (x: number) => `${Math.abs(100 * x).toFixed(1)} points`;
 const percent = (x: number) => `${x >= 0 ? "+" : "−"}${Math.abs(100 * x).toFixed(1)}%`;
@@ -79,6 +90,7 @@ function metricFindings(metric: SweepMetric, rows: readonly SweepRow[], posterLa
   const sds = byLambda.filter((s) => s.n >= 2).map((s) => s.sd);
   const seedSd = sds.length > 0 ? sds.reduce((a, b) => a + b, 0) / sds.length : null;
   const effectExceedsSpread = posterVsBaseline && seedSd !== null ? Math.abs(posterVsBaseline.mean) > seedSd : null;
+  const trend = lambdaTrend(scored.map((r) => ({lambda: r.distillWeight, seed: r.seed, value: r.scores[metric.key]})));
 
   const sentences: string[] = [];
   const name = metric.label;
@@ -104,10 +116,17 @@ function metricFindings(metric: SweepMetric, rows: readonly SweepRow[], posterLa
   } else {
     sentences.push(`${name}: the runs at w_d = 0 and ${lambdaWords} share no seed, so no paired comparison is possible.`);
   }
+  if (trend) {
+    const where = trend.optimum === 0 ? "w_d = 0, contrastive-only" : `w_d = ${trend.optimum.toFixed(2)}, ${points(trend.gain)} over contrastive-only`;
+    const spread = trend.optimumInterval
+      ? ` (95% interval of the peak over ${trend.resamples} resamplings of the ${trend.seeds} seeds: w_d ${trend.optimumInterval[0].toFixed(2)} to ${trend.optimumInterval[1].toFixed(2)})`
+      : ` (${trend.seeds} seed${trend.seeds === 1 ? "" : "s"}: too few to resample for an interval)`;
+    sentences.push(`The trend over all ${byLambda.length} weights (a quadratic in w_d, one level per seed) peaks at ${where}${spread}.`);
+  }
   sentences.push(
     optimum === baseline
-      ? `The best weight is w_d = 0: contrastive-only (mean ${score(optimum.mean)}).`
-      : `The best weight is w_d = ${optimum.lambda} (mean ${score(optimum.mean)}${optimumVsBaseline ? `, ${points(optimumVsBaseline.mean)} over contrastive-only${optimumVsBaseline.low === null ? "" : `, 95% interval ${points(optimumVsBaseline.low)} to ${points(optimumVsBaseline.high!)}`}` : ""}${optimum === poster ? ", the poster's choice" : ""}).`
+      ? `The highest mean is at w_d = 0: contrastive-only (mean ${score(optimum.mean)}).`
+      : `The highest mean is at w_d = ${optimum.lambda} (mean ${score(optimum.mean)}${optimumVsBaseline ? `, ${points(optimumVsBaseline.mean)} over contrastive-only${optimumVsBaseline.low === null ? "" : `, 95% interval ${points(optimumVsBaseline.low)} to ${points(optimumVsBaseline.high!)}, not adjusted for picking the highest of ${byLambda.length}`}` : ""}${optimum === poster ? ", the poster's choice" : ""}).`
   );
   if (seedSd !== null && posterVsBaseline) {
     sentences.push(
@@ -116,7 +135,7 @@ function metricFindings(metric: SweepMetric, rows: readonly SweepRow[], posterLa
         : `The difference (${size(posterVsBaseline.mean)}) is no larger than the typical spread between seeds (sd ${score(seedSd)} points).`
     );
   }
-  return {metric, byLambda, baseline, poster, optimum, posterVsBaseline, optimumVsBaseline, outcome, seedSd, effectExceedsSpread, sentences};
+  return {metric, byLambda, baseline, poster, optimum, trend, holmP: null, posterVsBaseline, optimumVsBaseline, outcome, seedSd, effectExceedsSpread, sentences};
 }
 
 /**
@@ -144,7 +163,11 @@ export function rq1Verdict(rows: readonly SweepRow[], {metrics = SWEEP_METRICS, 
   });
   const students = new Set(comparable.map((r) => r.student));
   if (students.size > 1) excluded.push(`the runs mix students (${[...students].join(", ")}); they are compared together`);
-  const findings = metrics.map((m) => metricFindings(m, comparable, posterLambda)).filter((f): f is MetricFindings => f !== null);
+  const found = metrics.map((m) => metricFindings(m, comparable, posterLambda)).filter((f): f is MetricFindings => f !== null);
+  // The family is the suites: each score once, as a group mean only re-counts its suites.
+  const family = found.filter((f) => f.metric.kind === "suite");
+  const adjusted = holmAdjust(family.map((f) => f.posterVsBaseline?.p ?? null));
+  const findings = found.map((f) => (f.metric.kind === "suite" ? {...f, holmP: adjusted[family.indexOf(f)]} : f));
   const lambdas = [...new Set(comparable.map((r) => r.distillWeight))].sort((a, b) => a - b);
   const seeds = [...new Set(comparable.map((r) => r.seed))].sort((a, b) => a - b);
   const base = {runs: comparable.length, lambdas, seeds, posterLambda, excluded, metrics: findings};
@@ -160,12 +183,14 @@ export function rq1Verdict(rows: readonly SweepRow[], {metrics = SWEEP_METRICS, 
     tie: `On ${lead.metric.label}, distillation (w_d = ${posterLambda}) and contrastive-only tie.`,
     untestable: `RQ1 cannot be judged yet: ${lead.sentences[0]}`
   }[lead.outcome];
-  const count = (o: Outcome[]) => findings.filter((f) => o.includes(f.outcome)).length;
-  const testable = findings.filter((f) => f.outcome !== "untestable").length;
+  const suites = findings.filter((f) => f.metric.kind === "suite" && f.posterVsBaseline);
+  const ahead = suites.filter((f) => f.posterVsBaseline!.mean > 0);
+  const behind = suites.filter((f) => f.posterVsBaseline!.mean < 0);
+  const beyond = (fs: MetricFindings[]) => fs.filter((f) => f.holmP !== null && f.holmP < ALPHA).length;
   const sentences = [...lead.sentences];
-  if (findings.length > 1 && testable > 0) {
+  if (suites.length > 1) {
     sentences.push(
-      `Across all ${testable} scores: distillation is ahead on ${count(["replicates", "weak"])} (beyond seed noise on ${count(["replicates"])}) and behind on ${count(["reversed", "weak-reversed"])} (beyond seed noise on ${count(["reversed"])}).`
+      `Secondary, each of the ${suites.length} suites counted once (group means only re-count them): distillation is ahead on ${ahead.length} (beyond seed noise on ${beyond(ahead)} after Holm's correction for ${suites.length} tests) and behind on ${behind.length} (beyond seed noise on ${beyond(behind)}).`
     );
   }
   return {...base, headline, sentences};

@@ -1,5 +1,5 @@
 import {describe, expect, it} from "vitest";
-import {pairedDifference, summarise, tQuantile975} from "../../../src/lib/rq/seedStats.js";
+import {pairedDifference, summarise, tQuantile975, tTwoSidedP} from "../../../src/lib/rq/seedStats.js";
 
 describe("tQuantile975", () => {
   it.each([
@@ -55,5 +55,27 @@ describe("pairedDifference", () => {
 
   it("is null without a shared seed", () => {
     expect(pairedDifference(a, {values: [{seed: 7, value: 1}]})).toBeNull();
+  });
+});
+
+describe("tTwoSidedP", () => {
+  it("matches Student's t tables", () => {
+    // t_{0.975, df} gives p = 0.05; t_{0.995, 7} = 3.499 gives 0.01; t = 0 gives 1.
+    for (const df of [1, 2, 7, 30]) expect(tTwoSidedP(tQuantile975(df), df)).toBeCloseTo(0.05, 4);
+    expect(tTwoSidedP(3.499, 7)).toBeCloseTo(0.01, 4);
+    expect(tTwoSidedP(-3.499, 7)).toBeCloseTo(0.01, 4);
+    expect(tTwoSidedP(0, 5)).toBeCloseTo(1, 10);
+    // df = 1 is Cauchy: p = 1 − (2/π) atan|t|.
+    expect(tTwoSidedP(2.5, 1)).toBeCloseTo(1 - (2 / Math.PI) * Math.atan(2.5), 10);
+  });
+
+  it("is the paired difference's p, from the same statistic as its interval", () => {
+    const a = {values: [1, 2, 3, 4].map((seed) => ({seed, value: 0.4}))};
+    const b = {values: [0.43, 0.41, 0.44, 0.42].map((value, i) => ({seed: i + 1, value}))};
+    const d = pairedDifference(a, b)!;
+    const t = d.mean / ((d.high! - d.mean) / tQuantile975(3));
+    expect(d.p).toBeCloseTo(tTwoSidedP(t, 3), 12);
+    expect(d.p).toBeLessThan(0.05);
+    expect(d.low).toBeGreaterThan(0);
   });
 });

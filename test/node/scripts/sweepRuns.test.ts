@@ -9,7 +9,7 @@ import {finishedRun} from "../../../scripts/sweepRuns.js";
 
 const plan = sweepPlan("rq1", [1]).find((j) => j.name === "vim-wc0.25-wd0.75-seed1")!;
 const committed = `data/runs/rq1/${plan.name}`;
-const budget = {steps: 150, warmupSteps: 40};
+const budget = {steps: 150, warmupSteps: 40, groupedBatches: true};
 
 /** A copy of a committed run whose run.json is changed by `edit`. */
 function runWith(edit: (run: Record<string, any>) => void): string {
@@ -21,19 +21,29 @@ function runWith(edit: (run: Record<string, any>) => void): string {
   return dir;
 }
 
+/** The committed run as if trained with today's sweep recipe (the DR loss, grouped batches). */
+const current = (r: Record<string, any>) => Object.assign(r.settings, {dr: true, groupedBatches: true});
+
 describe("a sweep's finished runs", () => {
   it("are the planned run, trained to the end with the sweep's budget", () => {
-    expect(finishedRun(committed, plan, budget)).toBe(true);
-    expect(finishedRun(runWith(() => undefined), plan, budget)).toBe(true);
+    expect(finishedRun(runWith(current), plan, budget)).toBe(true);
+  });
+
+  it("exclude a run of another recipe: without the DR loss, or on ordinary batches", () => {
+    expect(finishedRun(committed, plan, budget), "committed: no DR, ordinary batches").toBe(false);
+    expect(finishedRun(runWith((r) => Object.assign(r.settings, {dr: true, groupedBatches: false})), plan, budget), "ordinary batches").toBe(false);
+    const noDr = sweepPlan("rq1", [1]).find((j) => j.name === "vim-wc0.25-wd0.75-nodr-seed1")!;
+    expect(finishedRun(runWith((r) => Object.assign(r.settings, {dr: false, groupedBatches: true})), noDr, budget)).toBe(true);
   });
 
   it("exclude a stale run, a run cut short, one without its evaluation and a missing one", () => {
-    expect(finishedRun(committed, plan, {steps: 30, warmupSteps: 10}), "other budget").toBe(false);
-    expect(finishedRun(committed, plan, {steps: 150, warmupSteps: 10}), "other warm-up").toBe(false);
-    expect(finishedRun(committed, sweepPlan("rq1", [2]).find((j) => j.distillWeight === 0.75)!, budget), "other seed").toBe(false);
-    expect(finishedRun(runWith((r) => (r.environment.stepsDone = 41)), plan, budget), "diverged at step 41").toBe(false);
-    expect(finishedRun(runWith((r) => (r.evaluations = [])), plan, budget), "no evaluation").toBe(false);
-    const noJsonl = runWith(() => undefined);
+    const ok = runWith(current);
+    expect(finishedRun(ok, plan, {...budget, steps: 30, warmupSteps: 10}), "other budget").toBe(false);
+    expect(finishedRun(ok, plan, {...budget, warmupSteps: 10}), "other warm-up").toBe(false);
+    expect(finishedRun(ok, sweepPlan("rq1", [2]).find((j) => j.distillWeight === 0.75)!, budget), "other seed").toBe(false);
+    expect(finishedRun(runWith((r) => (current(r), (r.environment.stepsDone = 41))), plan, budget), "diverged at step 41").toBe(false);
+    expect(finishedRun(runWith((r) => (current(r), (r.evaluations = []))), plan, budget), "no evaluation").toBe(false);
+    const noJsonl = runWith(current);
     rmSync(`${noJsonl}/eval_results.jsonl`);
     expect(finishedRun(noJsonl, plan, budget), "no eval_results.jsonl").toBe(false);
     expect(finishedRun(join(tmpdir(), "no-such-run"), plan, budget)).toBe(false);
@@ -52,7 +62,9 @@ describe("npm run sweep's options", () => {
     for (const [argv, message] of [
       [["--seeds", "1,1"], '--seeds "1,1": expected distinct positive integers, e.g. 1,2,3'],
       [["--steps", "abc"], '--steps "abc": expected a positive integer'],
-      [["--study", "rq3"], '--study "rq3": expected rq1 or rq2']
+      [["--study", "rq3"], '--study "rq3": expected rq1 or rq2'],
+      [["--poster-seeds", "0,1"], '--poster-seeds "0,1": expected distinct positive integers, e.g. 1,2,3'],
+      [["--groups", "yes"], '--groups "yes": expected 1 (batches of identity groups) or 0 (ordinary batches)']
     ] as const) {
       const result = spawnSync(process.execPath, ["--import", "tsx", "scripts/sweep.ts", ...argv, "--root", join(tmpdir(), "no-sweep")], {encoding: "utf8"});
       expect(result.status, argv.join(" ")).toBe(2);
