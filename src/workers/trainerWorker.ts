@@ -4,6 +4,7 @@
 // wasm backend package, which src/lib must not: esbuild bundles it for browsers).
 import * as tf from "@tensorflow/tfjs";
 import {setWasmPaths} from "@tensorflow/tfjs-backend-wasm";
+import {urlReader} from "../lib/data/fetchBytes.js";
 import {ReinforcedSet} from "../lib/data/reinforcedLoader.js";
 import {loadSources} from "../lib/data/sources.js";
 import {EmbeddingProbe} from "../lib/embed/embeddingProbe.js";
@@ -35,20 +36,12 @@ function status(t: Trainer): WorkerStatus {
   return {backend: backend.name, reason: backend.reason, settings: {...t.settings}, state: t.state, step: t.step, parameters: t.model.parameterCounts(), samples};
 }
 
-async function fetchBytes(urls: Record<string, string>, file: string): Promise<Uint8Array> {
-  const url = urls[file];
-  if (!url) throw new Error(`the page gave the worker no URL for ${file}`);
-  const response = await fetch(url);
-  if (!response.ok) throw new Error(`${file}: HTTP ${response.status} from ${url}`);
-  return new Uint8Array(await response.arrayBuffer());
-}
-
 async function init(requested: string, data: WorkerData, settings: Partial<TrainSettings>): Promise<WorkerStatus> {
   setWasmPaths(data.wasmPaths);
   const choice = await selectBackend(requested);
   backend = {name: choice.backend, reason: choice.reason};
-  const sources = await loadSources((file) => fetchBytes(data.sources, file));
-  const set = await ReinforcedSet.open((file) => fetchBytes(data.reinforced, file));
+  const sources = await loadSources(urlReader(data.sources));
+  const set = await ReinforcedSet.open(urlReader(data.reinforced));
   samples = set.manifest.samples;
   probe = new EmbeddingProbe(set, sources);
   const tokenizer = labTokenizer();
@@ -160,7 +153,7 @@ async function handle(request: WorkerRequest): Promise<[unknown, Transferable[]]
     case "umap":
       return [umapLayout(request.rows, request.count, request.dim, {seed: request.seed}), []];
     case "search":
-      return [await ready(probe).search(request.text, request.k, ready(trainer), (name) => fetchBytes(request.teachers, name)), []];
+      return [await ready(probe).search(request.text, request.k, ready(trainer), urlReader(request.teachers)), []];
   }
 }
 

@@ -2,6 +2,7 @@ import * as tf from "@tensorflow/tfjs";
 import {Linear} from "../nn/linear.js";
 import type {Params} from "../nn/params.js";
 import {CausalConv1d} from "./causalConv1d.js";
+import {causalConvSilu} from "./causalConvSilu.js";
 import {selectiveScan, type ScanImpl} from "./selectiveScan.js";
 
 /** The sizes of one Mamba mixer (state-spaces/mamba defaults: dState 16, dConv 4, expand 2). */
@@ -66,8 +67,7 @@ export class SelectiveSSM {
   /** x, z [batch, length, dInner] (x before the conv, z the gate) → y [batch, length, dInner]. */
   apply(x: tf.Tensor3D, z: tf.Tensor3D, impl: ScanImpl = "auto"): tf.Tensor3D {
     return tf.tidy(() => {
-      const conv = this.conv.apply(x);
-      const u = tf.mul(conv, tf.sigmoid(conv)) as tf.Tensor3D;
+      const u = causalConvSilu(this.conv, x, impl);
       const [deltaRaw, B, C] = tf.split(this.xProj.apply(u), [this.dtRank, this.size.dState, this.size.dState], -1);
       return selectiveScan({
         u,

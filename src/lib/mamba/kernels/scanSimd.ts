@@ -1,3 +1,4 @@
+import {arena, getRows, instantiate, layout, putRows, validates} from "./simdModule.js";
 import {BACKWARD_PARAMS, FORWARD_PARAMS, scanModuleBytes, type BackwardParam, type ForwardParam} from "./scanSimdCode.js";
 
 /** Sizes of one selective scan: u is [batch, length, channels], A is [channels, state]. */
@@ -45,13 +46,12 @@ function moduleBytes(): Uint8Array<ArrayBuffer> {
 
 /** Whether this JavaScript engine runs WebAssembly with 128-bit SIMD (every current browser and Node does). */
 export function simdScanSupported(): boolean {
-  return typeof WebAssembly === "object" && WebAssembly.validate(moduleBytes());
+  return validates(moduleBytes());
 }
 
 function scanInstance(): ScanInstance {
   if (!instance) {
-    // Synchronous compilation: tfjs kernels are synchronous, and the module is a few KB.
-    const exports = new WebAssembly.Instance(new WebAssembly.Module(moduleBytes())).exports;
+    const exports = instantiate(moduleBytes());
     instance = {
       memory: exports.memory as WebAssembly.Memory,
       forward: exports.forward as ScanInstance["forward"],
@@ -61,39 +61,13 @@ function scanInstance(): ScanInstance {
   return instance;
 }
 
-/** Byte offsets of named regions, each 16-byte aligned for vector loads. */
-function layout<K extends string>(sizes: Record<K, number>): {at: Record<K, number>; bytes: number} {
-  let end = 0;
-  const at = {} as Record<K, number>;
-  for (const key of Object.keys(sizes) as K[]) {
-    at[key] = end;
-    end += Math.ceil(sizes[key] / 16) * 16;
-  }
-  return {at, bytes: end};
-}
-
-/** A zeroed float view over the first `bytes` of the module's memory, grown if needed. */
-function arena(kernel: ScanInstance, bytes: number): Float32Array {
-  const missing = bytes - kernel.memory.buffer.byteLength;
-  if (missing > 0) kernel.memory.grow(Math.ceil(missing / 65536));
-  const mem = new Float32Array(kernel.memory.buffer, 0, bytes / 4);
-  mem.fill(0);
-  return mem;
-}
-
 /** Sequence b of a [batch, length, channels] array into a [length, padded] region, and back. */
-function putRows(mem: Float32Array, byteOffset: number, src: Float32Array, b: number, dims: ScanDims, padded: number): void {
-  const {length: L, channels: D} = dims;
-  const base = byteOffset / 4;
-  if (D === padded) return void mem.set(src.subarray(b * L * D, (b + 1) * L * D), base);
-  for (let l = 0; l < L; l++) mem.set(src.subarray((b * L + l) * D, (b * L + l + 1) * D), base + l * padded);
+function putSequence(mem: Float32Array, byteOffset: number, src: Float32Array, b: number, dims: ScanDims, padded: number): void {
+  putRows(mem, byteOffset, src, b * dims.length, dims.length, dims.channels, padded);
 }
 
-function getRows(mem: Float32Array, byteOffset: number, dst: Float32Array, b: number, dims: ScanDims, padded: number): void {
-  const {length: L, channels: D} = dims;
-  const base = byteOffset / 4;
-  if (D === padded) return void dst.set(mem.subarray(base, base + L * D), b * L * D);
-  for (let l = 0; l < L; l++) dst.set(mem.subarray(base + l * padded, base + l * padded + D), (b * L + l) * D);
+function getSequence(mem: Float32Array, byteOffset: number, dst: Float32Array, b: number, dims: ScanDims, padded: number): void {
+  getRows(mem, byteOffset, dst, b * dims.length, dims.length, dims.channels, padded);
 }
 
 /** A [channels, state] matrix transposed into the kernel's [state, padded] layout. */
@@ -118,7 +92,7 @@ export function scanForward(x: ScanArrays, dims: ScanDims, deltaSoftplus: boolea
     u: r.rows, delta: r.rows, z: r.rows, y: r.rows, B: r.seq, C: r.seq,
     At: r.matrix, D: r.channels, deltaBias: r.channels, h: r.vectors
   });
-  const mem = arena(kernel, bytes);
+  const mem = arena(kernel.memory, bytes);
   putTransposed(mem, at.At, x.A, dims, padded);
   if (x.D) mem.set(x.D, at.D / 4);
   if (x.deltaBias) mem.set(x.deltaBias, at.deltaBias / 4);
@@ -128,13 +102,13 @@ export function scanForward(x: ScanArrays, dims: ScanDims, deltaSoftplus: boolea
     ...at, L: dims.length, rowBytes: padded * 4, N: dims.state, softplus: deltaSoftplus ? 1 : 0, gate: x.z ? 1 : 0
   };
   for (let b = 0; b < dims.batch; b++) {
-    putRows(mem, at.u, x.u, b, dims, padded);
-    putRows(mem, at.delta, x.delta, b, dims, padded);
-    if (x.z) putRows(mem, at.z, x.z, b, dims, padded);
+    putSequence(mem, at.u, x.u, b, dims, padded);
+    putSequence(mem, at.delta, x.delta, b, dims, padded);
+    if (x.z) putSequence(mem, at.z, x.z, b, dims, padded);
     mem.set(x.B.subarray(b * seqFloats, (b + 1) * seqFloats), at.B / 4);
     mem.set(x.C.subarray(b * seqFloats, (b + 1) * seqFloats), at.C / 4);
     kernel.forward(...FORWARD_PARAMS.map((k) => args[k]));
-    getRows(mem, at.y, y, b, dims, padded);
+    getSequence(mem, at.y, y, b, dims, padded);
   }
   return y;
 }
@@ -152,7 +126,7 @@ export function scanBackward(x: ScanArrays, dy: Float32Array, dims: ScanDims, de
     At: r.matrix, dAt: r.matrix, D: r.channels, deltaBias: r.channels, dD: r.channels, ddeltaBias: r.channels,
     checkpoints: chunks * r.matrix, hs: (CHUNK + 1) * r.vectors, es: L * r.matrix, dts: r.rows, ys: r.rows, adjoint: r.matrix
   });
-  const mem = arena(kernel, bytes);
+  const mem = arena(kernel.memory, bytes);
   putTransposed(mem, at.At, x.A, dims, padded);
   if (x.D) mem.set(x.D, at.D / 4);
   if (x.deltaBias) mem.set(x.deltaBias, at.deltaBias / 4);
@@ -170,18 +144,18 @@ export function scanBackward(x: ScanArrays, dy: Float32Array, dims: ScanDims, de
     ...at, L, rowBytes: padded * 4, N, T: CHUNK, chunks, softplus: deltaSoftplus ? 1 : 0, gate: x.z ? 1 : 0
   };
   for (let b = 0; b < batch; b++) {
-    putRows(mem, at.u, x.u, b, dims, padded);
-    putRows(mem, at.delta, x.delta, b, dims, padded);
-    putRows(mem, at.dy, dy, b, dims, padded);
-    if (x.z) putRows(mem, at.z, x.z, b, dims, padded);
+    putSequence(mem, at.u, x.u, b, dims, padded);
+    putSequence(mem, at.delta, x.delta, b, dims, padded);
+    putSequence(mem, at.dy, dy, b, dims, padded);
+    if (x.z) putSequence(mem, at.z, x.z, b, dims, padded);
     mem.set(x.B.subarray(b * seqFloats, (b + 1) * seqFloats), at.B / 4);
     mem.set(x.C.subarray(b * seqFloats, (b + 1) * seqFloats), at.C / 4);
     mem.fill(0, at.dB4 / 4, at.dB4 / 4 + seqFloats * 4);
     mem.fill(0, at.dC4 / 4, at.dC4 / 4 + seqFloats * 4);
     kernel.backward(...BACKWARD_PARAMS.map((k) => args[k]));
-    getRows(mem, at.du, grads.u, b, dims, padded);
-    getRows(mem, at.ddelta, grads.delta, b, dims, padded);
-    if (grads.z) getRows(mem, at.dz, grads.z, b, dims, padded);
+    getSequence(mem, at.du, grads.u, b, dims, padded);
+    getSequence(mem, at.ddelta, grads.delta, b, dims, padded);
+    if (grads.z) getSequence(mem, at.dz, grads.z, b, dims, padded);
     for (let i = 0; i < seqFloats; i++) {
       const lanes = i * 4;
       grads.B[b * seqFloats + i] = mem[at.dB4 / 4 + lanes] + mem[at.dB4 / 4 + lanes + 1] + mem[at.dB4 / 4 + lanes + 2] + mem[at.dB4 / 4 + lanes + 3];

@@ -1,0 +1,49 @@
+/**
+ * What the hand-assembled WebAssembly kernels (scan, causal conv + SiLU) share on the JavaScript
+ * side: synchronous instantiation, a zeroed arena of 16-byte-aligned regions in the module's own
+ * memory, and copies of [rows, channels] arrays into it with channels padded to whole vectors.
+ */
+
+/** Whether this JavaScript engine validates the module (128-bit SIMD: every current browser and Node). */
+export function validates(bytes: Uint8Array<ArrayBuffer>): boolean {
+  return typeof WebAssembly === "object" && WebAssembly.validate(bytes);
+}
+
+/** The module's exports. Synchronous compilation: tfjs kernels are synchronous, and the modules are a few KB. */
+export function instantiate(bytes: Uint8Array<ArrayBuffer>): WebAssembly.Exports {
+  return new WebAssembly.Instance(new WebAssembly.Module(bytes)).exports;
+}
+
+/** Byte offsets of named regions, each 16-byte aligned for vector loads. */
+export function layout<K extends string>(sizes: Record<K, number>): {at: Record<K, number>; bytes: number} {
+  let end = 0;
+  const at = {} as Record<K, number>;
+  for (const key of Object.keys(sizes) as K[]) {
+    at[key] = end;
+    end += Math.ceil(sizes[key] / 16) * 16;
+  }
+  return {at, bytes: end};
+}
+
+/** A zeroed float view over the first `bytes` of `memory`, grown if needed. */
+export function arena(memory: WebAssembly.Memory, bytes: number): Float32Array {
+  const missing = bytes - memory.buffer.byteLength;
+  if (missing > 0) memory.grow(Math.ceil(missing / 65536));
+  const mem = new Float32Array(memory.buffer, 0, bytes / 4);
+  mem.fill(0);
+  return mem;
+}
+
+/** Rows [first, first + count) of a [rows, channels] array into a [count, padded] region at `byteOffset`. */
+export function putRows(mem: Float32Array, byteOffset: number, src: Float32Array, first: number, count: number, channels: number, padded: number): void {
+  const base = byteOffset / 4;
+  if (channels === padded) return void mem.set(src.subarray(first * channels, (first + count) * channels), base);
+  for (let r = 0; r < count; r++) mem.set(src.subarray((first + r) * channels, (first + r + 1) * channels), base + r * padded);
+}
+
+/** The inverse of putRows. */
+export function getRows(mem: Float32Array, byteOffset: number, dst: Float32Array, first: number, count: number, channels: number, padded: number): void {
+  const base = byteOffset / 4;
+  if (channels === padded) return void dst.set(mem.subarray(base, base + count * channels), first * channels);
+  for (let r = 0; r < count; r++) dst.set(mem.subarray(base + r * padded, base + r * padded + channels), (first + r) * channels);
+}
