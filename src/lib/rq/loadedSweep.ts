@@ -156,7 +156,7 @@ export function setCompared(sweep: LoadedSweep, compared: Weighting): LoadedSwee
 export function loadedSweepRows(sweep: LoadedSweep): {rows: SweepRow[]; coverage: PosterColumnScores["coverage"][]; waiting: string[]} {
   const ready = sweep.runs.filter((r) => r.weighting !== null);
   return {
-    rows: ready.map((r) => ({name: r.source, student: null, ...r.weighting!, seed: r.seed, recipe: "", scores: r.columns.scores})),
+    rows: ready.map((r) => ({name: r.source, student: null, ...r.weighting!, seed: r.seed, dr: null, recipe: "", scores: r.columns.scores})),
     coverage: ready.map((r) => r.columns.coverage),
     waiting: sweep.runs.filter((r) => r.weighting === null).map((r) => `${r.source}: no weighting yet (its name follows neither pattern); set w_c and w_d in the table`)
   };

@@ -1,6 +1,7 @@
 import {holmAdjust} from "./holm.js";
 import {lambdaTrend, type LambdaTrend} from "./lambdaTrend.js";
-import {pairedDifference, summarise, type PairedDifference, type SeedValues, type SeedSummary} from "./seedStats.js";
+import {RQ1_PREREGISTRATION, seedsForHalfWidth} from "./rq1Preregistration.js";
+import {pairedDifference, summarise, tQuantile975, type PairedDifference, type SeedValues, type SeedSummary} from "./seedStats.js";
 import {SWEEP_METRICS, type SweepMetric, type SweepRow} from "./sweepTable.js";
 
 /** One distillation weight λ = w_d (with w_c = 1 − λ): its seeds' scores and their summary. */
@@ -48,14 +49,23 @@ export interface Rq1Verdict {
   /** Rows left out, and why. */
   readonly excluded: readonly string[];
   readonly metrics: readonly MetricFindings[];
+  /**
+   * On the first metric (the pre-registered primary, the Average, by default): the primary
+   * difference's 95% half-width, and the seeds the pre-registered half-width would need.
+   */
+  readonly power: {readonly halfWidth: number; readonly pairs: number; readonly seedsNeeded: number | null} | null;
+  /**
+   * The DR arm, on the first metric at the poster's weighting: the arm's runs (which use the DR
+   * loss or not, `withDr`) minus the sweep's main recipe, paired by seed; null without an arm.
+   */
+  readonly drArm: {readonly withDr: boolean; readonly difference: PairedDifference} | null;
   /** On the first metric (the overall average by default). */
   readonly headline: string;
   readonly sentences: readonly string[];
 }
 
 const ON_GRID = 1e-9;
-/** The level of every test the verdict makes (the pre-registered α). */
-const ALPHA = 0.05;
+const ALPHA = RQ1_PREREGISTRATION.alpha;
 const points = (x: number) => `${x >= 0 ? "+" : "−"}${size(x)}`;
 const size = (x: number) => `${Math.abs(100 * x).toFixed(1)} points`;
 const percent = (x: number) => `${x >= 0 ? "+" : "−"}${Math.abs(100 * x).toFixed(1)}%`;
@@ -161,20 +171,42 @@ export function rq1Verdict(rows: readonly SweepRow[], {metrics = SWEEP_METRICS, 
     if (r.recipe !== recipe) excluded.push(`${r.name}: trained with ${r.recipe}, where the sweep's other runs used ${recipe}`);
     return r.recipe === recipe;
   });
-  const students = new Set(comparable.map((r) => r.student));
+  // Runs without the DR loss at the poster's weighting are the no-DR arm, judged on their own
+  // against their DR twins; the rest of the analysis uses the sweep's main recipe.
+  const drCounts = [true, false].map((v) => comparable.filter((r) => r.dr === v).length);
+  const armDr = drCounts[0] >= drCounts[1] ? false : true;
+  const arm = comparable.filter((r) => r.dr === armDr && drCounts[0] > 0 && drCounts[1] > 0);
+  const main = comparable.filter((r) => !arm.includes(r));
+  for (const r of arm) if (Math.abs(r.distillWeight - posterLambda) >= ON_GRID) excluded.push(`${r.name}: ${armDr ? "with" : "without"} the DR loss, off the poster's weighting`);
+  const students = new Set(main.map((r) => r.student));
   if (students.size > 1) excluded.push(`the runs mix students (${[...students].join(", ")}); they are compared together`);
-  const found = metrics.map((m) => metricFindings(m, comparable, posterLambda)).filter((f): f is MetricFindings => f !== null);
+  const found = metrics.map((m) => metricFindings(m, main, posterLambda)).filter((f): f is MetricFindings => f !== null);
   // The family is the suites: each score once, as a group mean only re-counts its suites.
   const family = found.filter((f) => f.metric.kind === "suite");
   const adjusted = holmAdjust(family.map((f) => f.posterVsBaseline?.p ?? null));
   const findings = found.map((f) => (f.metric.kind === "suite" ? {...f, holmP: adjusted[family.indexOf(f)]} : f));
-  const lambdas = [...new Set(comparable.map((r) => r.distillWeight))].sort((a, b) => a - b);
-  const seeds = [...new Set(comparable.map((r) => r.seed))].sort((a, b) => a - b);
-  const base = {runs: comparable.length, lambdas, seeds, posterLambda, excluded, metrics: findings};
+  const lambdas = [...new Set(main.map((r) => r.distillWeight))].sort((a, b) => a - b);
+  const seeds = [...new Set(main.map((r) => r.seed))].sort((a, b) => a - b);
   if (findings.length === 0) {
-    return {...base, headline: "No runs to judge yet.", sentences: []};
+    return {runs: main.length, lambdas, seeds, posterLambda, excluded, metrics: findings, power: null, drArm: null, headline: "No runs to judge yet.", sentences: []};
   }
   const lead = findings[0];
+  const primary = lead.posterVsBaseline;
+  const power =
+    primary && primary.high !== null
+      ? (() => {
+          const halfWidth = primary.high - primary.mean;
+          const sd = (halfWidth * Math.sqrt(primary.pairs)) / tQuantile975(primary.pairs - 1);
+          return {halfWidth, pairs: primary.pairs, seedsNeeded: seedsForHalfWidth(sd, RQ1_PREREGISTRATION.targetHalfWidth, tQuantile975)};
+        })()
+      : null;
+  const atPoster = (rows: readonly SweepRow[]) => ({
+    values: rows.filter((r) => Math.abs(r.distillWeight - posterLambda) < ON_GRID && typeof r.scores[lead.metric.key] === "number").map((r) => ({seed: r.seed, value: r.scores[lead.metric.key]}))
+  });
+  const armAtPoster = atPoster(arm);
+  const armDifference = armAtPoster.values.length === 0 ? null : pairedDifference(atPoster(main), armAtPoster);
+  const drArm = armDifference ? {withDr: armDr, difference: armDifference} : null;
+  const base = {runs: main.length, lambdas, seeds, posterLambda, excluded, metrics: findings, power, drArm};
   const headline = {
     replicates: `RQ1 replicates on ${lead.metric.label}: distillation (w_d = ${posterLambda}) beats contrastive-only beyond seed noise.`,
     weak: `On ${lead.metric.label}, distillation (w_d = ${posterLambda}) is ahead of contrastive-only, but within seed noise.`,
@@ -188,6 +220,14 @@ export function rq1Verdict(rows: readonly SweepRow[], {metrics = SWEEP_METRICS, 
   const behind = suites.filter((f) => f.posterVsBaseline!.mean < 0);
   const beyond = (fs: MetricFindings[]) => fs.filter((f) => f.holmP !== null && f.holmP < ALPHA).length;
   const sentences = [...lead.sentences];
+  if (power) {
+    sentences.push(
+      `Power: the primary interval is ±${(100 * power.halfWidth).toFixed(1)} points over ${power.pairs} paired seeds; ±${(100 * RQ1_PREREGISTRATION.targetHalfWidth).toFixed(0)} point${power.seedsNeeded === null ? " is out of reach at this spread" : ` needs about ${power.seedsNeeded} seeds`}.`
+    );
+  }
+  if (drArm) {
+    sentences.push(`Secondary: ${lead.metric.label} at w_d = ${posterLambda} ${drArm.withDr ? "with" : "without"} the DR loss is ${points(drArm.difference.mean)} against the sweep's recipe (${interval(drArm.difference)}).`);
+  }
   if (suites.length > 1) {
     sentences.push(
       `Secondary, each of the ${suites.length} suites counted once (group means only re-count them): distillation is ahead on ${ahead.length} (beyond seed noise on ${beyond(ahead)} after Holm's correction for ${suites.length} tests) and behind on ${behind.length} (beyond seed noise on ${beyond(behind)}).`

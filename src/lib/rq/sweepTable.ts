@@ -24,6 +24,8 @@ export interface SweepRow {
   readonly contrastiveWeight: number;
   readonly distillWeight: number;
   readonly seed: number;
+  /** Whether the run also trained on the DR (synthetic-caption) loss; null where the run does not say. */
+  readonly dr: boolean | null;
   /** The other training settings (steps, batch, learning rate, …) as text: runs compared must share it. */
   readonly recipe: string;
   readonly scores: Readonly<Record<string, number>>;
@@ -54,9 +56,9 @@ export function sweepRows(runs: readonly RunResult[], {metric = "main_metric"}: 
   const rows = runs.map((run): SweepRow => {
     const {scores, problem} = scoreLines(run.lines, metric);
     if (problem) problems.push(`${run.source}: ${problem}`);
-    const {student, contrastiveWeight, distillWeight, seed, ...rest} = run.settings;
+    const {student, contrastiveWeight, distillWeight, seed, dr, ...rest} = run.settings;
     const recipe = Object.entries(rest).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${k}=${v}`).join(" ");
-    return {name: run.name, student, contrastiveWeight, distillWeight, seed, recipe, scores};
+    return {name: run.name, student, contrastiveWeight, distillWeight, seed, dr: typeof dr === "boolean" ? dr : null, recipe, scores};
   });
   return {rows, problems};
 }

@@ -63,6 +63,28 @@ describe("rq1Verdict", () => {
     expect(v.sentences.join(" ")).toMatch(/no larger than the typical spread between seeds/);
   });
 
+  it("says how many seeds the pre-registered ±1 point needs, from the spread of the paired differences", () => {
+    // Differences +3, −2, +0.5 points: sd 2.5 points; t·sd/√n ≤ 1 point first at n = 27.
+    const noise: Record<number, number> = {1: 0.03, 2: -0.02, 3: 0.005};
+    const v = rq1Verdict(rows((l, s) => 0.4 + (l === 0.75 ? noise[s] : 0)), {metrics: average});
+    expect(v.power!.pairs).toBe(3);
+    expect(v.power!.halfWidth).toBeCloseTo((4.303 * 0.025) / Math.sqrt(3), 4);
+    expect(v.power!.seedsNeeded).toBe(27);
+    expect(v.sentences.join(" ")).toMatch(/Power: the primary interval is ±6\.2 points over 3 paired seeds; ±1 point needs about 27 seeds\./);
+  });
+
+  it("judges the no-DR arm against its DR twins at the poster's weighting, apart from the main analysis", () => {
+    const withDr = sweep(GRID, SEEDS, (l, s) => 0.4 + 0.02 * l + seedShift(s)).map((r) => ({...r, settings: {...r.settings, dr: true}}));
+    const arm = SEEDS.map((seed) => runResult(`nodr-s${seed}`, {contrastiveWeight: 0.25, distillWeight: 0.75, seed, dr: false}, () => 0.4 + 0.015 - 0.01 + seedShift(seed)));
+    const v = rq1Verdict(sweepRows([...withDr, ...arm]).rows, {metrics: average});
+    expect(v.runs).toBe(15);
+    expect(v.drArm!.withDr).toBe(false);
+    expect(v.drArm!.difference.mean).toBeCloseTo(-0.01, 10);
+    expect(v.drArm!.difference.pairs).toBe(3);
+    expect(v.metrics[0].posterVsBaseline!.mean).toBeCloseTo(0.015, 10);
+    expect(v.sentences.join(" ")).toMatch(/Secondary: Average at w_d = 0\.75 without the DR loss is −1\.0 points against the sweep's recipe/);
+  });
+
   it("cannot judge without contrastive-only runs, and says which are missing", () => {
     const v = rq1Verdict(sweepRows(sweep([0.25, 0.75], SEEDS, () => 0.4)).rows, {metrics: average});
     expect(v.metrics[0].outcome).toBe("untestable");
