@@ -41,7 +41,7 @@ await runScript(async () => {
   };
   const seeds = seedList("seeds", "1,2,3");
   const posterSeeds = seedList("poster-seeds", args.has("seeds") ? args.get("seeds")! : "1,2,3,4,5,6,7,8");
-  const groups = args.get("groups") ?? "1";
+  const groups = args.get("groups") ?? "0";
   if (groups !== "1" && groups !== "0") throw new UsageError(`--groups "${groups}": expected 1 (batches of identity groups) or 0 (ordinary batches)`);
   const budget: SweepBudget = {steps, warmupSteps: defaultWarmup(steps), groupedBatches: groups === "1"};
 

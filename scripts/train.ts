@@ -46,6 +46,8 @@ await runScript(async () => {
   console.log(`training a ${settings.student} student: weights (${settings.contrastiveWeight}, ${settings.distillWeight}), seed ${settings.seed}, ${settings.steps} steps of batch ${settings.batchSize} on ${tf.getBackend()}; ${trainer.model.parameterCounts().image} image parameters`);
   const started = Date.now();
   trainer.on((e) => {
+    // A long run's evaluations are shown as they come, not only in run.json at the end.
+    if (e.type === "eval") console.log(`\nstep ${e.step} evaluation: ${e.lines.map((l) => `${l.key} ${Number(l.metrics.main_metric).toFixed(3)}`).join(", ")}`);
     if (e.type === "step") progressLine(e.metrics.step, settings.steps, started, `loss ${e.metrics.total.toFixed(3)} (c ${e.metrics.contrastive.toFixed(3)}, d ${e.metrics.distill?.toFixed(3) ?? "–"}) ${e.metrics.imagesPerSecond.toFixed(0)} img/s`);
   });
   // start() stops the run on any error, so the record's outcome says why.

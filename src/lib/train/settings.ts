@@ -55,7 +55,9 @@ export const DEFAULT_SETTINGS: Readonly<TrainSettings> = {
   weightDecay: 0.1,
   clipNorm: 1,
   dr: false,
-  groupedBatches: true,
+  // Measured: after 300 steps in groups, even retrieval is at chance (0.007, against 0.42 on
+  // ordinary batches of the same set); groups are for the long sweeps, not a live run.
+  groupedBatches: false,
   evalEvery: 100
 };
 
