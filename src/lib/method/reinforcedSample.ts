@@ -1,7 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import {applyAugmentation, type Augmentation} from "../data/augmentation.js";
 import {stackImages, type ImageBatch} from "../data/image.js";
-import {renderSample, type ReinforcedManifest, type ReinforcedShard} from "../data/reinforcedFormat.js";
+import {renderSample, sampleKey, type ReinforcedManifest, type ReinforcedShard} from "../data/reinforcedFormat.js";
 import type {Sources} from "../data/sources.js";
 import {DEFAULT_TEACHER_SCALE} from "../distill/distillLoss.js";
 import {similarityLogits} from "../distill/similarity.js";
@@ -42,7 +42,7 @@ export async function reinforcedSample(m: ReinforcedManifest, shard: ReinforcedS
   const D = m.embedDim;
   const N = m.augmentations;
   const seed = shard.seeds[index];
-  const scene = renderSample(sources, seed, m.scene.size);
+  const scene = renderSample(sources, sampleKey(shard, index, m.groupSize), m.scene.size);
   const augmentations = shard.augmentations[index];
   const imageEmb = rows(shard.imageEmb, index * N, N, D);
   const textEmb = rows(shard.textEmb, index * m.texts, m.texts, D);
