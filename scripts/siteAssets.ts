@@ -12,7 +12,11 @@
 // 6. Observable Inputs' stylesheet as src/assets/inputs.css, which every page links (see
 //    observablehq.config.ts). Framework adds its own copy only for `npm:@observablehq/inputs`;
 //    the pages import the package by bare name from node_modules, so without this the controls
-//    render as unstyled browser defaults.
+//    render as unstyled browser defaults. The copy is Framework's (its client's
+//    stdlib/inputs.css), not the package's: the package's paints table headers white and rules
+//    light grey, unreadable in the dark theme, where Framework's uses the theme's colours. Its
+//    class namespace is a placeholder Framework fills in at build; it is filled here with the
+//    package's own, so the rules match the classes the pages' Inputs put on their elements.
 import {cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync} from "node:fs";
 import {join} from "node:path";
 import {build} from "esbuild";
@@ -46,7 +50,11 @@ await build({
   logLevel: "error"
 });
 
-cpSync("node_modules/@observablehq/inputs/dist/index.css", "src/assets/inputs.css");
+const inputsCss = "node_modules/@observablehq/inputs/dist/index.css";
+const namespace = /\.(inputs-[0-9a-f]+)\b/.exec(readFileSync(inputsCss, "utf8"))?.[1];
+if (!namespace) throw new Error(`${inputsCss}: no .inputs-… class, so the namespace of Observable Inputs' classes is unknown`);
+const themedCss = "node_modules/@observablehq/framework/dist/client/stdlib/inputs.css";
+writeFileSync("src/assets/inputs.css", readFileSync(themedCss, "utf8").replace(/\b__ns__\b/g, namespace));
 
 cpSync("data/sources", "src/assets/data/sources", {recursive: true});
 if (!existsSync("data/reinforced/manifest.json")) {

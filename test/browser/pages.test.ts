@@ -17,6 +17,21 @@ describe("every page of the built site", () => {
     expect((await page.textContent("main"))!.length).toBeGreaterThan(200);
     expect(log.errors).toEqual([]);
     expect(log.foreignRequests).toEqual([]);
+    // Observable Inputs' stylesheet (scripts/siteAssets.ts) reaches every control: only it sets --label-width.
+    const unstyled = await page.$$eval("[class*='inputs-']", (els) => els.filter((e) => getComputedStyle(e).getPropertyValue("--label-width") === "").map((e) => e.className));
+    expect(unstyled).toEqual([]);
+    await page.close();
+  });
+
+  it("draws Observable Inputs in the dark theme's colours, table headers included", async () => {
+    const {page} = await openPage(site.browser, `${site.server.url}/notebooks/device`, {before: (p) => p.emulateMedia({colorScheme: "dark"})});
+    await page.waitForSelector("form[class*='inputs-'] thead th");
+    const colours = await page.evaluate(() => ({
+      page: getComputedStyle(document.body).backgroundColor,
+      header: getComputedStyle(document.querySelector("form[class*='inputs-'] thead th")!).backgroundColor
+    }));
+    expect(colours.page).not.toBe("rgb(255, 255, 255)");
+    expect(colours.header).toBe(colours.page);
     await page.close();
   });
 });
