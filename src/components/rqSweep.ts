@@ -60,17 +60,20 @@ export function findingsTable(v: Rq1Verdict): HTMLElement {
   const pts = (x: number | null | undefined) => (x === null || x === undefined ? "" : `${x >= 0 ? "+" : "−"}${Math.abs(100 * x).toFixed(1)}`);
   return html`<table class="rq-findings" style="max-width:none">
     <thead><tr><th>score</th><th style="text-align:right">contrastive-only</th><th style="text-align:right">w_d = ${v.posterLambda}</th>
-      <th style="text-align:right">difference (points)</th><th style="text-align:right">95% interval</th><th>outcome</th><th style="text-align:right">best w_d</th></tr></thead>
+      <th style="text-align:right">difference (points)</th><th style="text-align:right">95% interval</th><th>outcome</th><th style="text-align:right">p (Holm)</th><th style="text-align:right">peak of the trend (95%)</th></tr></thead>
     <tbody>${v.metrics.map((f) => {
       const d = f.posterVsBaseline;
-      return html`<tr data-metric=${f.metric.key} data-outcome=${f.outcome}>
+      const t = f.trend;
+      const p = f.metric.kind === "suite" ? f.holmP : (d?.p ?? null);
+      return html`<tr data-metric=${f.metric.key} data-outcome=${f.outcome} data-kind=${f.metric.kind} data-p=${p ?? ""} data-peak=${t?.optimum ?? ""}>
         <td>${f.metric.label}</td>
         <td style="text-align:right">${f.baseline ? (100 * f.baseline.mean).toFixed(1) : ""}</td>
         <td style="text-align:right">${f.poster ? (100 * f.poster.mean).toFixed(1) : ""}</td>
         <td style="text-align:right">${pts(d?.mean)}</td>
         <td style="text-align:right">${d && d.low !== null ? `${pts(d.low)} … ${pts(d.high)}` : ""}</td>
         <td>${OUTCOME_WORDS[f.outcome]}</td>
-        <td style="text-align:right">${f.optimum.lambda}</td>
+        <td style="text-align:right">${p === null ? "" : p < 0.001 ? "< 0.001" : p.toFixed(3)}</td>
+        <td style="text-align:right">${t ? `${t.optimum.toFixed(2)}${t.optimumInterval ? ` (${t.optimumInterval[0].toFixed(2)}–${t.optimumInterval[1].toFixed(2)})` : ""}` : ""}</td>
       </tr>`;
     })}</tbody>
   </table>`;
