@@ -12,7 +12,8 @@ export class TrainerClient {
   private nextId = 1;
   private readonly pending = new Map<number, {resolve: (v: unknown) => void; reject: (e: Error) => void}>();
   private readonly listeners = new Set<(event: TrainerEvent, status: WorkerStatus) => void>();
-  status: WorkerStatus | null = null;
+  /** The worker's status as of its latest event (set by `create` before anyone sees the client). */
+  status!: WorkerStatus;
 
   private constructor(private readonly worker: Worker) {
     worker.onmessage = (message: MessageEvent<WorkerMessage>) => {

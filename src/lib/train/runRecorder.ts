@@ -16,8 +16,14 @@ export function emptyRunLog(): RunLog {
   return {curves: [], evaluations: [], outcome: "", seconds: 0};
 }
 
-/** Folds one trainer event into `log`. A reset or a restored checkpoint begins another run, so the log starts over. */
+/** Whether `event` begins another run of the trainer (a reset or a restored checkpoint): what was recorded belongs to the last one. */
+export function beginsNewRun(event: TrainerEvent): boolean {
+  return event.type === "state" && (event.cause === "reset" || event.cause === "restored");
+}
+
+/** Folds one trainer event into `log`; a new run starts it over. */
 export function recordEvent(log: RunLog, event: TrainerEvent): void {
+  if (beginsNewRun(event)) Object.assign(log, emptyRunLog());
   switch (event.type) {
     case "step":
       log.curves.push(event.metrics);
@@ -28,7 +34,6 @@ export function recordEvent(log: RunLog, event: TrainerEvent): void {
       log.seconds += event.seconds;
       break;
     case "state":
-      if (event.cause === "reset" || event.cause === "restored") Object.assign(log, emptyRunLog());
       log.outcome = event.reason;
   }
 }
