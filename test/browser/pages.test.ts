@@ -25,13 +25,13 @@ describe("every page of the built site", () => {
 
   it("draws Observable Inputs in the dark theme's colours, table headers included", async () => {
     const {page} = await openPage(site.browser, `${site.server.url}/notebooks/device`, {before: (p) => p.emulateMedia({colorScheme: "dark"})});
-    await page.waitForSelector("form[class*='inputs-'] thead th");
-    const colours = await page.evaluate(() => ({
-      page: getComputedStyle(document.body).backgroundColor,
-      header: getComputedStyle(document.querySelector("form[class*='inputs-'] thead th")!).backgroundColor
-    }));
-    expect(colours.page).not.toBe("rgb(255, 255, 255)");
-    expect(colours.header).toBe(colours.page);
+    await page.waitForSelector("form[class*='inputs-'] thead th", {timeout: 120_000});
+    const colours = await page.evaluate(() => {
+      const theme = document.querySelector("main")!.appendChild(Object.assign(document.createElement("div"), {style: "background: var(--theme-background)"}));
+      return {theme: getComputedStyle(theme).backgroundColor, header: getComputedStyle(document.querySelector("form[class*='inputs-'] thead th")!).backgroundColor};
+    });
+    expect(colours.theme).not.toMatch(/^rgba?\(255, 255, 255/);
+    expect(colours.header).toBe(colours.theme);
     await page.close();
   });
 });
