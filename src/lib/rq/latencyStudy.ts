@@ -6,6 +6,7 @@ import {fusedScanAvailable} from "../mamba/selectiveScan.js";
 import {VimEncoder, VIM_STUDENT_DEFAULT, type VimConfig} from "../mamba/vimEncoder.js";
 import {Rng} from "../random/rng.js";
 import {estimateForwardMemory} from "./encoderMemory.js";
+import {processCpuClock, type Clock} from "./latencyClocks.js";
 import {memoryLimits, type MemoryLimits} from "./memoryLimits.js";
 
 /**
@@ -27,6 +28,9 @@ export interface StudyConfigs {
 
 /** The two students RQ2 compares (183,808 and 187,776 parameters at 64×64). */
 export const STUDENT_CONFIGS: StudyConfigs = {vim: VIM_STUDENT_DEFAULT, vit: VIT_STUDENT};
+
+/** Tokens at the size both students train at, the class token included (65 at 64×64 in 8-pixel patches). */
+export const STUDENT_TOKENS = (STUDENT_CONFIGS.vim.imageSize / STUDENT_CONFIGS.vim.patchSize) ** 2 + 1;
 
 export interface StudyPlan {
   /** Image sides in pixels, multiples of the patch size. */
@@ -77,9 +81,12 @@ export interface LatencyPoint {
   readonly parameters: number;
   readonly estimatedPeakBytes: number;
   readonly status: "measured" | "skipped";
-  /** Median of the timed passes, ms; null when skipped. */
+  /** Median of the timed passes, ms of wall time; null when skipped. */
   readonly medianMs: number | null;
   readonly timesMs: readonly number[];
+  /** The same passes in process CPU time, ms; null where the runtime has no CPU clock (browsers). */
+  readonly cpuTimesMs: readonly number[] | null;
+  readonly medianCpuMs: number | null;
   /** Why a point was skipped; null when measured. */
   readonly reason: string | null;
 }
@@ -90,6 +97,8 @@ export interface StudyHooks {
   readonly onPoint?: (point: LatencyPoint) => void;
   /** Checked between passes: true stops the study (a page leaving, a new study starting). */
   readonly shouldStop?: () => boolean;
+  /** Process CPU time; by default the runtime's own, null for none. */
+  readonly cpuClock?: Clock | null;
 }
 
 function checkPlan(plan: StudyPlan, configs: StudyConfigs): void {
@@ -128,27 +137,35 @@ function memoryProblem(peak: number, largest: number, limits: MemoryLimits): str
   return null;
 }
 
-/** Times `encoder` on `images`: warm-up, then passes until `repeats` or the point's budget. */
-async function timeForward(encoder: ImageEncoder, images: tf.Tensor4D, plan: StudyPlan, stop: () => boolean): Promise<number[] | null> {
+/**
+ * Times `encoder` on `images`: warm-up, then passes until `repeats` or the point's budget (in
+ * wall time, which is what the page's user waits for), each on the wall clock and the CPU clock.
+ */
+async function timeForward(encoder: ImageEncoder, images: tf.Tensor4D, plan: StudyPlan, stop: () => boolean, cpuClock: Clock | null): Promise<{wall: number[]; cpu: number[] | null} | null> {
   const once = async () => {
+    const cpuStarted = cpuClock?.() ?? 0;
     const started = performance.now();
     const out = encoder.apply(images);
     await out.data();
     out.dispose();
-    return performance.now() - started;
+    const wall = performance.now() - started;
+    return {wall, cpu: cpuClock ? cpuClock() - cpuStarted : 0};
   };
   for (let i = 0; i < plan.warmup; i++) {
     if (stop()) return null;
     await once();
     await nextTask();
   }
-  const times: number[] = [];
-  while (times.length < plan.repeats && (times.length === 0 || times.reduce((a, b) => a + b, 0) < plan.pointBudgetMs)) {
+  const wall: number[] = [];
+  const cpu: number[] = [];
+  while (wall.length < plan.repeats && (wall.length === 0 || wall.reduce((a, b) => a + b, 0) < plan.pointBudgetMs)) {
     if (stop()) return null;
-    times.push(await once());
+    const t = await once();
+    wall.push(t.wall);
+    cpu.push(t.cpu);
     await nextTask();
   }
-  return times;
+  return {wall, cpu: cpuClock ? cpu : null};
 }
 
 export function median(values: readonly number[]): number {
@@ -162,7 +179,7 @@ export function median(values: readonly number[]): number {
  * Runs `plan` on the active backend: for each batch, each size (ascending), each encoder.
  * Resolves with every point, in that order (fewer when stopped). Leaves no tensor behind.
  */
-export async function runLatencyStudy(plan: StudyPlan, {configs = STUDENT_CONFIGS, onPoint, shouldStop = () => false}: StudyHooks = {}): Promise<LatencyPoint[]> {
+export async function runLatencyStudy(plan: StudyPlan, {configs = STUDENT_CONFIGS, onPoint, shouldStop = () => false, cpuClock = processCpuClock()}: StudyHooks = {}): Promise<LatencyPoint[]> {
   checkPlan(plan, configs);
   const backend = tf.getBackend();
   const limits = memoryLimits(plan.memoryBudgetBytes);
@@ -189,17 +206,18 @@ export async function runLatencyStudy(plan: StudyPlan, {configs = STUDENT_CONFIG
         if (!reason && slow) reason = `${slow.imageSize}×${slow.imageSize} already took ${(slow.timesMs.at(-1)! / 1000).toFixed(1)} s per pass (limit ${(plan.maxForwardMs / 1000).toFixed(0)} s)`;
         let point: LatencyPoint;
         if (reason) {
-          point = {...base, status: "skipped", medianMs: null, timesMs: [], reason};
+          point = {...base, status: "skipped", medianMs: null, timesMs: [], cpuTimesMs: cpuClock ? [] : null, medianCpuMs: null, reason};
         } else {
           images ??= randomImages(batch, imageSize);
-          const times = await timeForward(encoder, images, plan, shouldStop);
+          const times = await timeForward(encoder, images, plan, shouldStop, cpuClock);
           if (times === null) {
             encoder.params.dispose();
             images.dispose();
             return points;
           }
-          point = {...base, status: "measured", medianMs: median(times), timesMs: times, reason: null};
-          if (Math.max(...times) > plan.maxForwardMs) slowAt.set(name, point);
+          const cpu = times.cpu === null ? {cpuTimesMs: null, medianCpuMs: null} : {cpuTimesMs: times.cpu, medianCpuMs: median(times.cpu)};
+          point = {...base, status: "measured", medianMs: median(times.wall), timesMs: times.wall, ...cpu, reason: null};
+          if (Math.max(...times.wall) > plan.maxForwardMs) slowAt.set(name, point);
         }
         encoder.params.dispose();
         points.push(point);

@@ -1,4 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
+import {cpus} from "node:os";
 import {beforeAll, describe, expect, it} from "vitest";
 import {VIT_STUDENT} from "../../../src/lib/clip/presets.js";
 import {VIM_STUDENT_DEFAULT} from "../../../src/lib/mamba/vimEncoder.js";
@@ -27,6 +28,20 @@ describe.each(NODE_BACKENDS)("runLatencyStudy on %s", (backend) => {
       expect(p.medianMs).toBeGreaterThan(0);
       expect(p.tokens).toBe((p.imageSize / 8) ** 2 + 1);
     }
+    // Node has a CPU clock: every pass has its CPU time, and the process cannot outrun its cores.
+    // Linux splits CPU time into user and system by scheduler ticks, so a reading may run up to
+    // a tick (10 ms at the slowest) ahead of the wall clock: the bound allows one, on the sum too.
+    const TICK_MS = 10;
+    const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
+    for (const p of points) {
+      expect(p.cpuTimesMs).toHaveLength(p.timesMs.length);
+      expect(p.medianCpuMs).toBe(median(p.cpuTimesMs!));
+      p.cpuTimesMs!.forEach((cpu, i) => {
+        expect(cpu).toBeGreaterThanOrEqual(0);
+        expect(cpu).toBeLessThanOrEqual(p.timesMs[i] * cpus().length + TICK_MS);
+      });
+    }
+    expect(sum(points.flatMap((p) => p.cpuTimesMs!))).toBeLessThanOrEqual(sum(points.flatMap((p) => p.timesMs)) * cpus().length + TICK_MS);
     // The position table grows with the grid: 4 more tokens of width 16 at 32 px than at 16 px.
     expect(points[2].parameters - points[0].parameters).toBe((16 - 4) * 16);
   });
@@ -58,6 +73,17 @@ describe("runLatencyStudy's limits", () => {
     const points = await runLatencyStudy(PLAN, {configs: TINY, shouldStop: () => ++calls > 6});
     expect(points.length).toBeLessThan(8);
     expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it("reads the CPU clock it is given around each pass, and records none without one", async () => {
+    let now = 0;
+    const ticking = () => (now += 5);
+    const points = await runLatencyStudy({...PLAN, sizes: [16], batches: [1]}, {configs: TINY, cpuClock: ticking});
+    for (const p of points) expect(p).toMatchObject({cpuTimesMs: [5, 5], medianCpuMs: 5});
+    const none = await runLatencyStudy({...PLAN, sizes: [16], batches: [1]}, {configs: TINY, cpuClock: null});
+    for (const p of none) expect(p).toMatchObject({cpuTimesMs: null, medianCpuMs: null, status: "measured"});
+    const skipped = await runLatencyStudy({...PLAN, sizes: [128], batches: [1], memoryBudgetBytes: 1.5 * 2 ** 20}, {configs: TINY, cpuClock: null});
+    expect(skipped[1]).toMatchObject({status: "skipped", cpuTimesMs: null, medianCpuMs: null});
   });
 
   it("names a bad plan", async () => {
