@@ -1,4 +1,5 @@
 import {Rng} from "../random/rng.js";
+import {percentile} from "./percentile.js";
 
 /** One run's score at its distillation weight λ, and the seed that trained it. */
 export interface LambdaPoint {
@@ -62,12 +63,6 @@ export function fitQuadratic(points: readonly LambdaPoint[]): QuadraticTrend | n
   const optimum = candidates.reduce((best, l) => (trendGain({b1, b2}, l) > trendGain({b1, b2}, best) ? l : best));
   return {b1, b2, optimum, gain: trendGain({b1, b2}, optimum)};
 }
-
-const percentile = (sorted: readonly number[], q: number) => {
-  const at = q * (sorted.length - 1);
-  const lo = Math.floor(at);
-  return sorted[lo] + (sorted[Math.min(lo + 1, sorted.length - 1)] - sorted[lo]) * (at - lo);
-};
 
 /**
  * The trend of a score over λ, to argue where the optimum lies from every weight at once rather

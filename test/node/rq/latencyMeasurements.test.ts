@@ -47,7 +47,7 @@ describe("loaded latency measurements", () => {
     // Three sizes: the fit over all has an interval, the one over the upper two has none.
     expect(summaries[0].allFits.vim!.exponentLow).not.toBeNull();
     expect(summaries[0].upperFits.vim!.exponentLow).toBeNull();
-    expect(summaries[0].sentences[0]).toContain("two sizes, so no interval");
+    expect(summaries[0].sentences[0]).toContain("two sizes, so none over the fit");
     expect(summaries[1].crossings).toEqual([]);
   });
 

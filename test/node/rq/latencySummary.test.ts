@@ -14,6 +14,8 @@ const point = (encoder: "vim" | "vit", imageSize: number, ms: number | null, ext
   status: ms === null ? "skipped" : "measured",
   medianMs: ms,
   timesMs: ms === null ? [] : [ms],
+  cpuTimesMs: null,
+  medianCpuMs: null,
   reason: ms === null ? "too big" : null,
   ...extra
 });
@@ -51,9 +53,50 @@ describe("summariseLatency", () => {
     const slowVim = SIZES.flatMap((s) => [point("vim", s, 100 * s), point("vit", s, s)]);
     const s = summariseLatency([...slowVim, point("vit", 1024, null)], 1, {posterRatio: 0.5});
     expect(s.crossings).toEqual([]);
-    expect(s.sentences.join(" ")).toMatch(/The ViT is faster at every size measured \(65 to 4,097 tokens\): no crossover here\./);
+    expect(s.sentences.join(" ")).toMatch(/The ViT is as fast as Vim or faster at every size measured \(65 to 4,097 tokens; Vim\/ViT from 100\.00 to 100\.00\): no crossover here\./);
     expect(s.sentences.join(" ")).toMatch(/a smaller saving here/);
     expect(s.sentences.at(-1)).toBe("1 point was skipped, each with its reason in the table.");
+  });
+
+  it("gives each exponent and ratio an interval over the passes, and states the students' own size", () => {
+    // Five passes a point, ±5% around the law: the intervals must hold the fitted values.
+    const spread = [0.95, 0.98, 1, 1.02, 1.05];
+    const passes = (ms: number) => ({timesMs: spread.map((f) => f * ms), medianMs: ms});
+    const withPasses = study.map((p) => ({...p, ...passes(p.medianMs!)}));
+    const s = summariseLatency(withPasses, 1, {nativeTokens: 65});
+    for (const name of ["vim", "vit"] as const) {
+      const iv = s.exponentIntervals[name]!;
+      expect(iv.low).toBeLessThanOrEqual(s.upperFits[name]!.exponent);
+      expect(iv.high).toBeGreaterThanOrEqual(s.upperFits[name]!.exponent);
+      expect(iv.high - iv.low).toBeGreaterThan(0);
+    }
+    expect(s.native).toMatchObject({tokens: 65, imageSize: 64, vimMs: 20 + 0.1 * 65, vitMs: 5 + 1e-4 * 65 * 65});
+    expect(s.native!.interval!.low).toBeLessThan(s.native!.ratio);
+    expect(s.native!.interval!.high).toBeGreaterThan(s.native!.ratio);
+    expect(s.ratios.map((r) => r.tokens)).toEqual([65, 257, 1025, 4097]);
+    const text = s.sentences.join(" ");
+    expect(text).toMatch(/Vim as tokens\^0\.\d\d \(95% interval 0\.\d\d to \d\.\d\d over resampled passes; /);
+    const native = (20 + 0.1 * 65) / (5 + 1e-4 * 65 * 65);
+    expect(text).toContain(`At the students' own size (65 tokens, 64×64) Vim takes 26.5 ms and the ViT 5.4 ms: Vim/ViT ${native.toFixed(2)} (95% interval`);
+    expect(text).toContain(`Vim ${native.toFixed(1)}× slower.`);
+    // Single passes: no interval is claimed.
+    expect(summariseLatency(study, 1).exponentIntervals.vim).toBeNull();
+    expect(summariseLatency(study, 1).native).toBeNull();
+  });
+
+  it("counts a crossover within the noise as no lead for Vim", () => {
+    // Vim 2% ahead at the largest size, but its passes scatter ±10%: the ViT is as fast there.
+    const noisy = [0.9, 0.95, 1, 1.05, 1.1];
+    const pts = [64, 128, 256].flatMap((s) => {
+      const vim = s === 256 ? 98 : 200;
+      return [point("vim", s, vim, {timesMs: noisy.map((f) => f * vim)}), point("vit", s, 100, {timesMs: noisy.map((f) => f * 100)})];
+    });
+    const s = summariseLatency(pts, 1);
+    expect(s.crossings).toHaveLength(1);
+    expect(s.sentences.join(" ")).toMatch(/Yet Vim's lead is within the noise at every size: the ViT is as fast or faster throughout \(65 to 1,025 tokens; Vim\/ViT from 0\.98 to 2\.00\)\./);
+    // With tight passes the same lead is real, and nothing says otherwise.
+    const tight = pts.map((p) => ({...p, timesMs: [0.999, 1, 1.001].map((f) => f * p.medianMs!)}));
+    expect(summariseLatency(tight, 1).sentences.join(" ")).not.toMatch(/within the noise/);
   });
 
   it("keeps batches apart, refuses mixed backends, and copes with nothing measured", () => {
