@@ -1,4 +1,5 @@
 import type * as tf from "@tensorflow/tfjs";
+import {computeOnHost} from "./hostTensors.js";
 import {convSiluBackward, convSiluForward, simdConvSupported, type ConvDims} from "./convSiluSimd.js";
 import {registerKernelOnce} from "./scanKernel.js";
 
@@ -11,33 +12,24 @@ import {registerKernelOnce} from "./scanKernel.js";
 export const CAUSAL_CONV_SILU = "CausalConvSilu";
 export const CAUSAL_CONV_SILU_GRAD = "CausalConvSiluGrad";
 
-/** What the kernels need of a cpu or wasm backend object (the wasm one has no makeTensorInfo). */
-interface HostBackend {
-  readSync(dataId: tf.DataId): unknown;
-  write(values: Float32Array, shape: number[], dtype: "float32"): tf.DataId;
-}
-
-function read(backend: HostBackend, inputs: tf.NamedTensorInfoMap) {
-  const {x, weight, bias} = inputs as {x: tf.TensorInfo; weight: tf.TensorInfo; bias: tf.TensorInfo};
-  const get = (t: tf.TensorInfo) => backend.readSync(t.dataId) as Float32Array;
+function dimsOf(x: tf.TensorInfo, weight: tf.TensorInfo): ConvDims {
   const [sequences, length, channels] = x.shape;
-  const dims: ConvDims = {sequences, length, channels, kernel: weight.shape[0]};
-  return {x: get(x), weight: get(weight), bias: get(bias), dims, shapes: [x.shape, weight.shape, bias.shape]};
+  return {sequences, length, channels, kernel: weight.shape[0]};
 }
-
-const output = (backend: HostBackend, shape: number[], values: Float32Array): tf.TensorInfo => ({dataId: backend.write(values, shape, "float32"), shape, dtype: "float32"});
 
 const forwardKernel: tf.KernelFunc = ({inputs, backend}) => {
-  const host = backend as unknown as HostBackend;
-  const {x, weight, bias, dims, shapes} = read(host, inputs);
-  return output(host, shapes[0], convSiluForward(x, weight, bias, dims));
+  const {x, weight, bias} = inputs as Record<"x" | "weight" | "bias", tf.TensorInfo>;
+  const [u] = computeOnHost(backend, [x, weight, bias], [x.shape], ([xv, wv, bv], [out]) => {
+    convSiluForward(xv, wv, bv, dimsOf(x, weight), out);
+  });
+  return u;
 };
 
 const backwardKernel: tf.KernelFunc = ({inputs, backend}) => {
-  const host = backend as unknown as HostBackend;
-  const {x, weight, bias, dims, shapes} = read(host, inputs);
-  const grads = convSiluBackward(x, weight, bias, host.readSync((inputs.dy as tf.TensorInfo).dataId) as Float32Array, dims);
-  return [grads.x, grads.weight, grads.bias].map((g, i) => output(host, shapes[i], g));
+  const {x, weight, bias, dy} = inputs as Record<"x" | "weight" | "bias" | "dy", tf.TensorInfo>;
+  return computeOnHost(backend, [x, weight, bias, dy], [x.shape, weight.shape, bias.shape], ([xv, wv, bv, dyv], [dx, dw, db]) => {
+    convSiluBackward(xv, wv, bv, dyv, dimsOf(x, weight), {x: dx, weight: dw, bias: db});
+  });
 };
 
 export function registerCpuConvSiluKernels(): void {

@@ -61,19 +61,25 @@ function prepare(kernel: ConvInstance, dims: ConvDims, weight: Float32Array, bia
 }
 
 /** u = silu(causal depthwise conv of x + bias), [sequences, length, channels]. */
-export function convSiluForward(x: Float32Array, weight: Float32Array, bias: Float32Array, dims: ConvDims): Float32Array {
+export function convSiluForward(x: Float32Array, weight: Float32Array, bias: Float32Array, dims: ConvDims, y: Float32Array = new Float32Array(x.length)): Float32Array {
   const kernel = convInstance();
   const {mem, at, padded, rowsTotal, sizeArgs} = prepare(kernel, dims, weight, bias, ["x", "y"]);
   putRows(mem, at.x, x, 0, rowsTotal, dims.channels, padded);
   const args = {...at, ...sizeArgs} as Record<ForwardParam, number>;
   kernel.forward(...FORWARD_PARAMS.map((k) => args[k]));
-  const y = new Float32Array(rowsTotal * dims.channels);
   getRows(mem, at.y, y, 0, rowsTotal, dims.channels, padded);
   return y;
 }
 
-/** Gradients of Σ dy ⊙ u with respect to x, the weight and the bias. */
-export function convSiluBackward(x: Float32Array, weight: Float32Array, bias: Float32Array, dy: Float32Array, dims: ConvDims): ConvGradArrays {
+/** Gradients of Σ dy ⊙ u with respect to x, the weight and the bias, written into `grads` if given. */
+export function convSiluBackward(
+  x: Float32Array,
+  weight: Float32Array,
+  bias: Float32Array,
+  dy: Float32Array,
+  dims: ConvDims,
+  grads: ConvGradArrays = {x: new Float32Array(x.length), weight: new Float32Array(weight.length), bias: new Float32Array(bias.length)}
+): ConvGradArrays {
   const kernel = convInstance();
   const {channels, kernel: K} = dims;
   const {mem, at, padded, rowsTotal, sizeArgs} = prepare(kernel, dims, weight, bias, ["x", "dy", "dx"], ["dw", "dbias"]);
@@ -81,7 +87,7 @@ export function convSiluBackward(x: Float32Array, weight: Float32Array, bias: Fl
   putRows(mem, at.dy, dy, 0, rowsTotal, channels, padded);
   const args = {...at, ...sizeArgs} as Record<BackwardParam, number>;
   kernel.backward(...BACKWARD_PARAMS.map((k) => args[k]));
-  const grads: ConvGradArrays = {x: new Float32Array(rowsTotal * channels), weight: new Float32Array(K * channels), bias: mem.slice(at.dbias / 4, at.dbias / 4 + channels)};
+  grads.bias.set(mem.subarray(at.dbias / 4, at.dbias / 4 + channels));
   getRows(mem, at.dx, grads.x, 0, rowsTotal, channels, padded);
   getRows(mem, at.dw, grads.weight, 0, K, channels, padded);
   return grads;

@@ -1,5 +1,6 @@
 import type * as tf from "@tensorflow/tfjs";
-import {scanBackward, scanForward, simdScanSupported, type ScanArrays, type ScanDims} from "./scanSimd.js";
+import {computeOnHost} from "./hostTensors.js";
+import {scanBackward, scanForward, simdScanSupported, type ScanArrays, type ScanDims, type ScanGradArrays} from "./scanSimd.js";
 import {
   packScanInputs, registerKernelOnce, scanAttrs, SELECTIVE_SCAN, SELECTIVE_SCAN_GRAD, unpackScanInputs, type ScanParts
 } from "./scanKernel.js";
@@ -9,42 +10,34 @@ import {
  * that JavaScript can read, so one WebAssembly SIMD kernel (scanSimd.ts) serves both.
  */
 
-/** What the kernels need of a cpu or wasm backend object (the wasm one has no makeTensorInfo). */
-interface HostBackend {
-  readSync(dataId: tf.DataId): unknown;
-  write(values: Float32Array, shape: number[], dtype: "float32"): tf.DataId;
-}
-
-function output(backend: HostBackend, shape: number[], values: Float32Array): tf.TensorInfo {
-  return {dataId: backend.write(values, shape, "float32"), shape, dtype: "float32"};
-}
-
-function readArrays(backend: HostBackend, parts: ScanParts<tf.TensorInfo>): {arrays: ScanArrays; dims: ScanDims} {
-  const read = (t: tf.TensorInfo) => backend.readSync(t.dataId) as Float32Array;
+function dimsOf(parts: ScanParts<tf.TensorInfo>): ScanDims {
   const [batch, length, channels] = parts.u.shape;
-  const arrays: ScanArrays = {u: read(parts.u), delta: read(parts.delta), A: read(parts.A), B: read(parts.B), C: read(parts.C)};
-  if (parts.D) arrays.D = read(parts.D);
-  if (parts.z) arrays.z = read(parts.z);
-  if (parts.deltaBias) arrays.deltaBias = read(parts.deltaBias);
-  return {arrays, dims: {batch, length, channels, state: parts.A.shape[1]}};
+  return {batch, length, channels, state: parts.A.shape[1]};
+}
+
+/** The scan's present inputs (kernel order) as named arrays. */
+function named<T>(parts: ScanParts<unknown>, values: T[]): ScanParts<T> {
+  const names = (["u", "delta", "A", "B", "C", "D", "z", "deltaBias"] as const).filter((k) => parts[k] !== undefined);
+  return Object.fromEntries(names.map((k, i) => [k, values[i]])) as unknown as ScanParts<T>;
 }
 
 const forwardKernel: tf.KernelFunc = ({inputs, backend, attrs}) => {
-  const host = backend as unknown as HostBackend;
   const a = scanAttrs(attrs);
   const {parts} = unpackScanInputs(inputs as unknown as tf.TensorInfo[], a);
-  const {arrays, dims} = readArrays(host, parts);
-  return output(host, parts.u.shape, scanForward(arrays, dims, a.deltaSoftplus));
+  const [y] = computeOnHost(backend, packScanInputs(parts), [parts.u.shape], (values, [out]) => {
+    scanForward(named(parts, values) as ScanArrays, dimsOf(parts), a.deltaSoftplus, out);
+  });
+  return y;
 };
 
 const backwardKernel: tf.KernelFunc = ({inputs, backend, attrs}) => {
-  const host = backend as unknown as HostBackend;
   const a = scanAttrs(attrs);
   const {parts, rest: [dy]} = unpackScanInputs(inputs as unknown as tf.TensorInfo[], a);
-  const {arrays, dims} = readArrays(host, parts);
-  const grads = scanBackward(arrays, host.readSync(dy.dataId) as Float32Array, dims, a.deltaSoftplus);
-  const shapes = packScanInputs(parts).map((t) => t.shape);
-  return packScanInputs(grads).map((g, i) => output(host, shapes[i], g));
+  const present = packScanInputs(parts);
+  return computeOnHost(backend, [...present, dy], present.map((t) => t.shape), (values, outs) => {
+    const grads = named(parts, outs) as ScanGradArrays;
+    scanBackward(named(parts, values.slice(0, -1)) as ScanArrays, values[values.length - 1], dimsOf(parts), a.deltaSoftplus, grads);
+  });
 };
 
 /** Registers the fused kernels for cpu and wasm where the engine runs WebAssembly SIMD. */

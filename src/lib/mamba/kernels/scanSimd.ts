@@ -84,7 +84,7 @@ function regions(dims: ScanDims, padded: number) {
 }
 
 /** y = selective scan of `x`, computed one sequence at a time (docs/method.md, "The selective scan (Mamba)"). */
-export function scanForward(x: ScanArrays, dims: ScanDims, deltaSoftplus: boolean): Float32Array {
+export function scanForward(x: ScanArrays, dims: ScanDims, deltaSoftplus: boolean, y: Float32Array = new Float32Array(dims.batch * dims.length * dims.channels)): Float32Array {
   const kernel = scanInstance();
   const padded = Math.ceil(dims.channels / 4) * 4;
   const r = regions(dims, padded);
@@ -96,7 +96,6 @@ export function scanForward(x: ScanArrays, dims: ScanDims, deltaSoftplus: boolea
   putTransposed(mem, at.At, x.A, dims, padded);
   if (x.D) mem.set(x.D, at.D / 4);
   if (x.deltaBias) mem.set(x.deltaBias, at.deltaBias / 4);
-  const y = new Float32Array(dims.batch * dims.length * dims.channels);
   const seqFloats = dims.length * dims.state;
   const args: Record<ForwardParam, number> = {
     ...at, L: dims.length, rowBytes: padded * 4, N: dims.state, softplus: deltaSoftplus ? 1 : 0, gate: x.z ? 1 : 0
@@ -113,8 +112,16 @@ export function scanForward(x: ScanArrays, dims: ScanDims, deltaSoftplus: boolea
   return y;
 }
 
-/** Gradients of Σ dy ⊙ y with respect to every input present in `x`. */
-export function scanBackward(x: ScanArrays, dy: Float32Array, dims: ScanDims, deltaSoftplus: boolean): ScanGradArrays {
+function newGrads(x: ScanArrays, {batch, length: L, channels: D, state: N}: ScanDims): ScanGradArrays {
+  const rows = () => new Float32Array(batch * L * D);
+  return {
+    u: rows(), delta: rows(), A: new Float32Array(D * N), B: new Float32Array(batch * L * N), C: new Float32Array(batch * L * N),
+    ...(x.D ? {D: new Float32Array(D)} : {}), ...(x.z ? {z: rows()} : {}), ...(x.deltaBias ? {deltaBias: new Float32Array(D)} : {})
+  };
+}
+
+/** Gradients of Σ dy ⊙ y with respect to every input present in `x`, written into `grads` if given (each array is filled entirely). */
+export function scanBackward(x: ScanArrays, dy: Float32Array, dims: ScanDims, deltaSoftplus: boolean, grads = newGrads(x, dims)): ScanGradArrays {
   const kernel = scanInstance();
   const {batch, length: L, channels: D, state: N} = dims;
   const padded = Math.ceil(D / 4) * 4;
@@ -130,15 +137,6 @@ export function scanBackward(x: ScanArrays, dy: Float32Array, dims: ScanDims, de
   putTransposed(mem, at.At, x.A, dims, padded);
   if (x.D) mem.set(x.D, at.D / 4);
   if (x.deltaBias) mem.set(x.deltaBias, at.deltaBias / 4);
-  const rowsTotal = batch * L * D;
-  const grads: ScanGradArrays = {
-    u: new Float32Array(rowsTotal),
-    delta: new Float32Array(rowsTotal),
-    A: new Float32Array(D * N),
-    B: new Float32Array(batch * L * N),
-    C: new Float32Array(batch * L * N),
-    ...(x.z ? {z: new Float32Array(rowsTotal)} : {})
-  };
   const seqFloats = L * N;
   const args: Record<BackwardParam, number> = {
     ...at, L, rowBytes: padded * 4, N, T: CHUNK, chunks, softplus: deltaSoftplus ? 1 : 0, gate: x.z ? 1 : 0
@@ -163,7 +161,7 @@ export function scanBackward(x: ScanArrays, dy: Float32Array, dims: ScanDims, de
     }
   }
   for (let d = 0; d < D; d++) for (let n = 0; n < N; n++) grads.A[d * N + n] = mem[at.dAt / 4 + n * padded + d];
-  if (x.D) grads.D = mem.slice(at.dD / 4, at.dD / 4 + D);
-  if (x.deltaBias) grads.deltaBias = mem.slice(at.ddeltaBias / 4, at.ddeltaBias / 4 + D);
+  grads.D?.set(mem.subarray(at.dD / 4, at.dD / 4 + D));
+  grads.deltaBias?.set(mem.subarray(at.ddeltaBias / 4, at.ddeltaBias / 4 + D));
   return grads;
 }
