@@ -62,7 +62,7 @@ const table = [
   "Zero-shot main metric (top-1 accuracy; mean recall@1 for retrieval) on the held-out suites,",
   "from `npm run data:eval-teachers` (files `data/teachers/*.eval.jsonl`):",
   "",
-  "| model | digits | clothing | objects-20 | classification | shift | retrieval | digit strip | objects 128² | objects 256² | average |",
+  "| model | digits | clothing | objects-20 | classification | shift | retrieval | digit strip | objects 128² (extrapolated) | objects 256² (extrapolated) | average |",
   "|---|---|---|---|---|---|---|---|---|---|---|",
   ...rows,
   "<!-- teachers:end -->"

@@ -19,7 +19,7 @@ export interface EvalSetOptions {
   readonly perSet?: number;
   /** Scene–caption pairs in the retrieval set (default 1000). */
   readonly retrievalCount?: number;
-  /** Render size of every set but the high-resolution ones (default 64). */
+  /** Render size of every set but the resolution-extrapolation ones at 128 and 256 px (default 64). */
   readonly size?: number;
   /** Seeds the evaluation sets; the default 0 makes every run see the same images. */
   readonly seed?: number;
@@ -38,7 +38,7 @@ export type EvalTask = {readonly kind: "classification"; readonly set: LabelledS
 
 /**
  * Every suite's images, by key, from the held-out test glyphs only. Cheap: layouts, not pixels.
- * The shift and high-resolution suites redraw the 20-class set, so they are paired with it.
+ * The shift and resolution-extrapolation suites redraw the 20-class set, so they are paired with it.
  */
 export function evalTasks(sources: Sources, options: EvalSetOptions = {}): Map<string, EvalTask> {
   const perSet = options.perSet ?? 500;

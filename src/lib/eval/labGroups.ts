@@ -8,7 +8,7 @@ const keysOf = (group: SuiteGroup) => SUITES.filter((s) => s.group === group).ma
 /**
  * Our summary groups, DataComp-style (results/dataCompGroups.ts): classification ("ImageNet"),
  * shift ("ImageNet dist. shifts"), retrieval, and the average over every suite (the digit strip
- * and high-resolution sets count there only, as SVHN and EuroSAT do in DataComp's average).
+ * and the 128/256 px extrapolation sets count there only, as SVHN and EuroSAT do in DataComp's average).
  */
 export const LAB_GROUPS: readonly ResultGroup[] = [
   {id: "classification", label: "Classification", keys: keysOf("classification")},
