@@ -68,7 +68,11 @@ describe("the RQ1 page", () => {
     const {page, errors} = await open({"rq1-runs": bundle((l, s) => 0.45 - 0.06 * l + 0.01 * (s - 2)), teachers: {teachers: []}});
     expect(await page.getAttribute(".rq-verdict", "data-outcome")).toBe("reversed");
     expect(await page.textContent(".rq-headline")).toBe("RQ1 does not replicate on Average: contrastive-only beats distillation (w_d = 0.75) beyond seed noise.");
-    expect(await page.textContent(".rq-verdict")).toContain("The best weight is w_d = 0: contrastive-only (mean 45.0).");
+    // The trend over λ peaks at contrastive-only on every score; the pre-registered plan is printed.
+    const peaks = await page.$$eval("table.rq-findings tbody tr", (trs) => trs.map((tr) => (tr as HTMLElement).dataset.peak));
+    expect(peaks).toEqual(SWEEP_METRICS.map(() => "0"));
+    expect(await page.getAttribute(".rq1-preregistration", "data-primary")).toBe("average");
+    expect(await page.getAttribute(".rq1-preregistration", "data-seeds")).toBe("8");
     expect(await page.textContent(".rq-runs-summary")).toBe("15 runs from data/runs/rq1/index.json: w_d ∈ {0, 0.25, 0.5, 0.75, 1}, seeds 1, 2, 3.");
     const outcomes = await page.$$eval("table.rq-findings tbody tr", (trs) => trs.map((tr) => (tr as HTMLElement).dataset.outcome));
     expect(outcomes).toEqual(SWEEP_METRICS.map(() => "reversed"));
