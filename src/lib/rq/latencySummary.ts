@@ -38,6 +38,8 @@ export interface LatencySummary {
   readonly native: RatioAt | null;
   /** Vim/ViT at every size both were measured at, smallest first. */
   readonly ratios: readonly RatioAt[];
+  /** At two or more common sizes, and Vim ahead at none beyond its interval (its point estimate where there is none). */
+  readonly vitAsFastThroughout: boolean;
   readonly skipped: readonly TimedPoint[];
   readonly sentences: readonly string[];
 }
@@ -98,10 +100,10 @@ export function summariseLatency(points: readonly TimedPoint[], batch: number, {
     const side = native.imageSize === null ? "" : `, ${native.imageSize}×${native.imageSize}`;
     sentences.push(`At the students' own size (${thousands(native.tokens)} tokens${side}) Vim takes ${native.vimMs.toFixed(1)} ms and the ViT ${native.vitMs.toFixed(1)} ms: Vim/ViT ${ratioWords(native)}${native.ratio > 1 ? `, Vim ${native.ratio.toFixed(1)}× slower` : ""}.`);
   }
+  // Vim counts as faster at a size only where its interval lies wholly below 1.
+  const vitAsFastThroughout = ratios.length >= 2 && ratios.every((r) => (r.interval ? r.interval.high : r.ratio) >= 1);
   if (ratios.length >= 2) {
     const span = `${thousands(ratios[0].tokens)} to ${thousands(ratios.at(-1)!.tokens)} tokens; Vim/ViT from ${Math.min(...ratios.map((r) => r.ratio)).toFixed(2)} to ${Math.max(...ratios.map((r) => r.ratio)).toFixed(2)}`;
-    // Vim counts as faster at a size only where its interval lies wholly below 1.
-    const vimNowhereAhead = ratios.every((r) => (r.interval ? r.interval.high : r.ratio) >= 1);
     if (found.length === 0) {
       sentences.push(
         ratios[0].ratio < 1
@@ -114,7 +116,7 @@ export function summariseLatency(points: readonly TimedPoint[], batch: number, {
       const pixels = (x: number) => (patch === null ? "" : ` (≈ ${Math.round(patch * Math.sqrt(x - 1))}² pixels)`);
       const words = found.map((c) => `${c.becomes === "a-faster" ? "Vim becomes faster" : "the ViT becomes faster again"} at about ${thousands(c.x)} tokens${pixels(c.x)}`);
       sentences.push(`${words.join("; ")}.`.replace(/^./, (c) => c.toUpperCase()));
-      if (vimNowhereAhead) sentences.push(`Yet Vim's lead is within the noise at every size: the ViT is as fast or faster throughout (${span}).`);
+      if (vitAsFastThroughout) sentences.push(`Yet Vim's lead is within the noise at every size: the ViT is as fast or faster throughout (${span}).`);
     }
   }
   if (largest) {
@@ -127,5 +129,5 @@ export function summariseLatency(points: readonly TimedPoint[], batch: number, {
     );
   }
   if (skipped.length > 0) sentences.push(`${skipped.length} point${skipped.length === 1 ? " was" : "s were"} skipped, each with its reason in the table.`);
-  return {backend, batch, series, upperFits, exponentIntervals, allFits, crossings: found, largest, native, ratios, skipped, sentences};
+  return {backend, batch, series, upperFits, exponentIntervals, allFits, crossings: found, largest, native, ratios, vitAsFastThroughout, skipped, sentences};
 }

@@ -93,10 +93,12 @@ describe("summariseLatency", () => {
     });
     const s = summariseLatency(pts, 1);
     expect(s.crossings).toHaveLength(1);
+    expect(s.vitAsFastThroughout).toBe(true);
     expect(s.sentences.join(" ")).toMatch(/Yet Vim's lead is within the noise at every size: the ViT is as fast or faster throughout \(65 to 1,025 tokens; Vim\/ViT from 0\.98 to 2\.00\)\./);
     // With tight passes the same lead is real, and nothing says otherwise.
     const tight = pts.map((p) => ({...p, timesMs: [0.999, 1, 1.001].map((f) => f * p.medianMs!)}));
     expect(summariseLatency(tight, 1).sentences.join(" ")).not.toMatch(/within the noise/);
+    expect(summariseLatency(tight, 1).vitAsFastThroughout).toBe(false);
   });
 
   it("keeps batches apart, refuses mixed backends, and copes with nothing measured", () => {
