@@ -108,7 +108,8 @@ describe("the RQ1 page", () => {
 
   it("runs a short sweep in the browser and computes a verdict from it", async () => {
     const {page, errors} = await open();
-    const steps = await page.$(".your-sweep-plan input[type=number]");
+    // The plan's cell renders after the page's data: wait for it, under load too.
+    const steps = await page.waitForSelector(".your-sweep-plan input[type=number]", {timeout: 120_000});
     await steps!.fill("20");
     await steps!.dispatchEvent("input");
     await page.selectOption(".your-sweep-plan select", "16");
