@@ -34,6 +34,8 @@ describe("the RQ1 page", () => {
     const csv = readFileSync("data/paper/dmclip_rq1.csv", "utf8").trim().split("\n").map((l) => l.split(","));
     const columns = csv[0].slice(3);
     const maxima = columns.map((_, j) => Math.max(...csv.slice(1).map((row) => Number(row[3 + j]))));
+    // Inputs.table fills its rows after the cell has settled: wait for every column's best.
+    await page.waitForFunction((n) => document.querySelectorAll(".rq-best").length >= n, columns.length, {timeout: 120_000});
     const best = await page.$$eval(".rq-best", (els) => els.map((e) => ({metric: (e as HTMLElement).dataset.metric, value: Number(e.textContent)})));
     expect(best.map((b) => b.metric).sort()).toEqual([...columns].sort());
     for (const b of best) expect(b.value).toBe(maxima[columns.indexOf(b.metric!)]);
