@@ -53,8 +53,11 @@ describe("the training notebook", () => {
     await waitForStep(page, 2);
     await setRange(page, "input-wc", 0.5);
     await setRange(page, "input-wd", 0.5);
+    // The status line is redrawn at most 4×/s and lags under load: wait on the step log itself
+    // for a step with both new weights, then for two more steps.
+    await page.waitForFunction(() => [...document.querySelectorAll<HTMLElement>(".step-log tbody tr")].some((r) => r.dataset.wc === "0.5" && r.dataset.wd === "0.5"), null, {timeout: 180_000});
     const moved = await stepOf(page);
-    await waitForStep(page, moved + 3);
+    await waitForStep(page, moved + 2);
     await page.click(".train-pause");
     await page.waitForSelector('.train-status[data-state="paused"]');
     const steps = await stepLog(page);
