@@ -174,7 +174,7 @@ export function rq1Verdict(rows: readonly SweepRow[], {metrics = SWEEP_METRICS, 
   // Runs without the DR loss at the poster's weighting are the no-DR arm, judged on their own
   // against their DR twins; the rest of the analysis uses the sweep's main recipe.
   const drCounts = [true, false].map((v) => comparable.filter((r) => r.dr === v).length);
-  const armDr = drCounts[0] >= drCounts[1] ? false : true;
+  const armDr = drCounts[0] < drCounts[1];
   const arm = comparable.filter((r) => r.dr === armDr && drCounts[0] > 0 && drCounts[1] > 0);
   const main = comparable.filter((r) => !arm.includes(r));
   for (const r of arm) if (Math.abs(r.distillWeight - posterLambda) >= ON_GRID) excluded.push(`${r.name}: ${armDr ? "with" : "without"} the DR loss, off the poster's weighting`);
