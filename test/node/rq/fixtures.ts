@@ -1,4 +1,5 @@
 import {SUITES} from "../../../src/lib/eval/suites.js";
+import type {EncoderName, LatencyPoint} from "../../../src/lib/rq/latencyStudy.js";
 import type {RunResult} from "../../../src/lib/rq/runBundle.js";
 import type {RunExport} from "../../../src/lib/train/runExport.js";
 import {checkSettings, type TrainSettings} from "../../../src/lib/train/settings.js";
@@ -33,3 +34,31 @@ export function sweep(lambdas: readonly number[], seeds: readonly number[], scor
     seeds.map((seed) => runResult(`wd${lambda}-s${seed}`, {contrastiveWeight: 1 - lambda, distillWeight: lambda, seed}, () => score(lambda, seed)))
   );
 }
+
+const middle = (passes: readonly number[]) => [...passes].sort((a, b) => a - b)[passes.length >> 1];
+
+/**
+ * One point of a latency study at batch 1 on wasm: measured with these passes (ms of wall time),
+ * or skipped when `times` is null; `extra` overrides any field.
+ */
+export function latencyPoint(encoder: EncoderName, imageSize: number, times: readonly number[] | null, extra: Partial<LatencyPoint> = {}): LatencyPoint {
+  return {
+    encoder,
+    backend: "wasm",
+    batch: 1,
+    imageSize,
+    tokens: (imageSize / 8) ** 2 + 1,
+    parameters: 1,
+    estimatedPeakBytes: 1,
+    status: times ? "measured" : "skipped",
+    medianMs: times ? middle(times) : null,
+    timesMs: times ?? [],
+    cpuTimesMs: null,
+    medianCpuMs: null,
+    reason: times ? null : "skipped in a run",
+    ...extra
+  };
+}
+
+/** The same passes timed in process CPU time, as `extra` for latencyPoint. */
+export const cpuPasses = (cpu: readonly number[]): Partial<LatencyPoint> => ({cpuTimesMs: cpu, medianCpuMs: middle(cpu)});

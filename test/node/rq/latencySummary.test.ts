@@ -1,24 +1,11 @@
 import {describe, expect, it} from "vitest";
 import type {LatencyPoint} from "../../../src/lib/rq/latencyStudy.js";
 import {summariseLatency} from "../../../src/lib/rq/latencySummary.js";
+import {latencyPoint} from "./fixtures.js";
 
 const SIZES = [64, 128, 256, 512];
-const point = (encoder: "vim" | "vit", imageSize: number, ms: number | null, extra: Partial<LatencyPoint> = {}): LatencyPoint => ({
-  encoder,
-  backend: "wasm",
-  batch: 1,
-  imageSize,
-  tokens: (imageSize / 8) ** 2 + 1,
-  parameters: 1000,
-  estimatedPeakBytes: 1,
-  status: ms === null ? "skipped" : "measured",
-  medianMs: ms,
-  timesMs: ms === null ? [] : [ms],
-  cpuTimesMs: null,
-  medianCpuMs: null,
-  reason: ms === null ? "too big" : null,
-  ...extra
-});
+const point = (encoder: "vim" | "vit", imageSize: number, ms: number | null, extra: Partial<LatencyPoint> = {}) =>
+  latencyPoint(encoder, imageSize, ms === null ? null : [ms], {parameters: 1000, ...(ms === null ? {reason: "too big"} : {}), ...extra});
 // Vim linear in tokens with a fixed cost; ViT quadratic: they cross between 256 and 384 pixels.
 const study = SIZES.flatMap((s) => {
   const t = (s / 8) ** 2 + 1;

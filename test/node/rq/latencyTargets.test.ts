@@ -1,23 +1,9 @@
 import {describe, expect, it} from "vitest";
-import type {LatencyPoint} from "../../../src/lib/rq/latencyStudy.js";
 import {summariseLatency} from "../../../src/lib/rq/latencySummary.js";
 import {latencyTargets} from "../../../src/lib/rq/latencyTargets.js";
+import {latencyPoint} from "./fixtures.js";
 
-const point = (encoder: "vim" | "vit", imageSize: number, times: number[], batch = 1): LatencyPoint => ({
-  encoder,
-  backend: "wasm",
-  batch,
-  imageSize,
-  tokens: (imageSize / 8) ** 2 + 1,
-  parameters: 1,
-  estimatedPeakBytes: 1,
-  status: "measured",
-  medianMs: [...times].sort((a, b) => a - b)[times.length >> 1],
-  timesMs: times,
-  cpuTimesMs: null,
-  medianCpuMs: null,
-  reason: null
-});
+const point = (encoder: "vim" | "vit", imageSize: number, times: number[], batch = 1) => latencyPoint(encoder, imageSize, times, {batch});
 const SIZES = [256, 384, 512];
 /** Vim ∝ tokens^exponent with passes scattered by ±spread, the ViT quadratic and tight. */
 const study = (exponent: number, spread: number) =>

@@ -1,22 +1,9 @@
 import {describe, expect, it} from "vitest";
-import type {LatencyPoint} from "../../../src/lib/rq/latencyStudy.js";
 import {poolRuns} from "../../../src/lib/rq/pooledRuns.js";
+import {cpuPasses, latencyPoint} from "./fixtures.js";
 
-const point = (encoder: "vim" | "vit", imageSize: number, times: number[] | null, cpu: number[] | null = times && times.map((t) => t / 2)): LatencyPoint => ({
-  encoder,
-  backend: "wasm",
-  batch: 1,
-  imageSize,
-  tokens: (imageSize / 8) ** 2 + 1,
-  parameters: 1,
-  estimatedPeakBytes: 1,
-  status: times ? "measured" : "skipped",
-  medianMs: times ? times[0] : null,
-  timesMs: times ?? [],
-  cpuTimesMs: times ? cpu : [],
-  medianCpuMs: cpu ? cpu[0] : null,
-  reason: times ? null : `skipped in a run`
-});
+const point = (encoder: "vim" | "vit", imageSize: number, times: number[] | null, cpu: number[] | null = times && times.map((t) => t / 2)) =>
+  latencyPoint(encoder, imageSize, times, cpu ? cpuPasses(cpu) : {cpuTimesMs: times ? null : []});
 
 describe("poolRuns", () => {
   it("puts each point's passes from every run together and takes their medians, in the first run's order", () => {

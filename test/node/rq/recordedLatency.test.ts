@@ -1,20 +1,8 @@
 import {describe, expect, it} from "vitest";
 import {recordedFindings, runPoints, type RecordedRun} from "../../../src/lib/rq/recordedLatency.js";
+import {cpuPasses, latencyPoint} from "./fixtures.js";
 
-const point = (encoder: "vim" | "vit", imageSize: number, batch: number, wall: number[], cpu?: number[]) => ({
-  encoder,
-  backend: "wasm",
-  batch,
-  imageSize,
-  tokens: (imageSize / 8) ** 2 + 1,
-  parameters: 1,
-  estimatedPeakBytes: 1,
-  status: "measured" as const,
-  medianMs: wall[1],
-  timesMs: wall,
-  ...(cpu ? {cpuTimesMs: cpu, medianCpuMs: cpu[1]} : {}),
-  reason: null
-});
+const point = (encoder: "vim" | "vit", imageSize: number, batch: number, wall: number[], cpu?: number[]) => latencyPoint(encoder, imageSize, wall, {batch, ...(cpu ? cpuPasses(cpu) : {})});
 const load = {loadAverage1m: 9};
 // Wall time says Vim is 3× slower at 64 px (a busy moment); CPU time says 2×.
 const run = (cpu: boolean): RecordedRun => ({
