@@ -32,7 +32,7 @@ const metrics = (step: number): StepMetrics => ({
 
 /** A stand-in for the worker's client: requests answer with `answer`, events are pushed by `emit`. */
 class FakeClient {
-  status = status("idle");
+  status = status("ready");
   readonly requests: WorkerRequest[] = [];
   private readonly listeners = new Set<(event: TrainerEvent, status: WorkerStatus) => void>();
   constructor(public answer: (request: WorkerRequest) => Promise<unknown>) {}
@@ -83,7 +83,7 @@ describe("TrainerSession.send", () => {
   });
 
   it("wires each run button to its request", async () => {
-    const client = new FakeClient(async () => status("idle"));
+    const client = new FakeClient(async () => status("ready"));
     const session = sessionOf(client);
     for (const button of session.runButtons()) button.click();
     await Promise.resolve();
@@ -119,7 +119,7 @@ describe("TrainerSession.observe", () => {
     const shown: LiveRun[] = [];
     const stop = sessionOf(client).observe((run) => shown.push(run));
     client.emit({type: "step", metrics: metrics(1), seconds: 1}, status("running", 1));
-    client.emit({type: "state", state: "idle", cause: "reset", reason: "reset"}, status("idle", 0));
+    client.emit({type: "state", state: "ready", cause: "reset", reason: "reset"}, status("ready", 0));
     vi.advanceTimersByTime(250);
     expect(shown.at(-1)!.curves).toEqual([]);
     expect(shown.at(-1)!.outcome).toBe("reset");
