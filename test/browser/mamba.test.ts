@@ -32,12 +32,12 @@ describe.each(["webgpu", "webgl", "wasm"])("Mamba core in Chromium on %s", (back
     expect(fused).toBe(true);
     // The conv + SiLU kernel is WebAssembly SIMD only; the GPU backends run the reference ops.
     expect(fusedConv).toBe(backend === "wasm");
-    expect(convs.length).toBe(5);
+    expect(convs.length).toBe(9);
     for (const [i, errors] of convs.entries()) {
       expect(Object.keys(errors).sort()).toEqual(["bias", "u", "weight", "x"]);
       for (const [name, err] of Object.entries(errors)) expect(err, `conv case ${i} ${name}`).toBeLessThanOrEqual(1e-5);
     }
-    expect(scans.length).toBe(8);
+    expect(scans.length).toBe(13);
     for (const [i, errors] of scans.entries()) {
       expect(Object.keys(errors)).toContain("y");
       for (const [name, err] of Object.entries(errors)) expect(err, `case ${i} ${name}`).toBeLessThanOrEqual(1e-4);

@@ -7,9 +7,17 @@ import type {ScanParts} from "./kernels/scanKernel.js";
  *   Δ = softplus(δ + Δ_bias),  h_l = exp(Δ_l A) ⊙ h_{l−1} + Δ_l B_l u_l,  y_l = C_l · h_l + D u_l,
  *   then y ⊙ silu(z).
  * tf's autograd differentiates it on every backend; it is the oracle for the fused kernels and
- * the fallback where none is registered.
+ * the fallback where none is registered. `reverse` is defined as flip ∘ scan ∘ flip along the
+ * length, which is what the kernels' in-place right-to-left walk must reproduce.
  */
-export function selectiveScanReference(x: ScanParts<tf.Tensor>, deltaSoftplus: boolean): tf.Tensor3D {
+export function selectiveScanReference(x: ScanParts<tf.Tensor>, deltaSoftplus: boolean, reverse = false): tf.Tensor3D {
+  if (reverse) {
+    return tf.tidy(() => {
+      const flip = (t: tf.Tensor) => tf.reverse(t, 1);
+      const flipped = {...x, u: flip(x.u), delta: flip(x.delta), B: flip(x.B), C: flip(x.C), ...(x.z ? {z: flip(x.z)} : {})};
+      return flip(selectiveScanReference(flipped, deltaSoftplus)) as tf.Tensor3D;
+    });
+  }
   return tf.tidy(() => {
     const [batch, length, channels] = x.u.shape as [number, number, number];
     const state = x.A.shape[1] as number;

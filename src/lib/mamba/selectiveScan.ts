@@ -16,6 +16,12 @@ export const SCAN_IMPLS: readonly ScanImpl[] = ["reference", "fused", "auto"];
 export interface SelectiveScanInputs extends ScanParts<tf.Tensor> {
   /** Apply softplus to delta (+ deltaBias) before the scan; default true. */
   deltaSoftplus?: boolean;
+  /**
+   * Run the recurrence from the last position to the first (Vim's backward direction): the
+   * same as flipping every sequence input along the length, scanning and flipping y back, but
+   * the kernels walk the sequence in place. Default false.
+   */
+  reverse?: boolean;
 }
 
 // One gradient for every backend: the backward kernel returns each input's gradient at once.
@@ -72,17 +78,17 @@ function checkShapes(x: SelectiveScanInputs): void {
 
 /**
  * Mamba's selective scan (docs/method.md, "The selective scan (Mamba)"):
- * y = (C·h + D u) ⊙ silu(z), h_l = exp(Δ_l A) h_{l−1} + Δ_l B_l u_l, Δ = softplus(delta + deltaBias).
- * Returns y, [batch, length, channels], float32.
+ * y = (C·h + D u) ⊙ silu(z), h_l = exp(Δ_l A) h_{l−1} + Δ_l B_l u_l, Δ = softplus(delta + deltaBias)
+ * (h_{l+1} in place of h_{l−1} when `reverse`). Returns y, [batch, length, channels], float32.
  */
 export function selectiveScan(inputs: SelectiveScanInputs, {impl = "auto"}: {impl?: ScanImpl} = {}): tf.Tensor3D {
   if (!SCAN_IMPLS.includes(impl)) fail(`impl must be one of ${SCAN_IMPLS.join(", ")}, got ${String(impl)}`);
   checkShapes(inputs);
-  const {deltaSoftplus = true, ...parts} = inputs;
+  const {deltaSoftplus = true, reverse = false, ...parts} = inputs;
   const fused = impl === "fused" || (impl === "auto" && fusedScanAvailable());
-  if (!fused) return selectiveScanReference(parts, deltaSoftplus);
+  if (!fused) return selectiveScanReference(parts, deltaSoftplus, reverse);
   if (!fusedScanAvailable()) fail(`no fused kernel is registered for backend "${tf.getBackend()}"; use impl "reference" or "auto"`);
-  const attrs: ScanAttrs = {deltaSoftplus, hasD: !!parts.D, hasZ: !!parts.z, hasDeltaBias: !!parts.deltaBias};
+  const attrs: ScanAttrs = {deltaSoftplus, hasD: !!parts.D, hasZ: !!parts.z, hasDeltaBias: !!parts.deltaBias, reverse};
   return tf.engine().runKernel(
     SELECTIVE_SCAN,
     packScanInputs(parts) as unknown as tf.NamedTensorMap,

@@ -64,10 +64,14 @@ export class SelectiveSSM {
     this.dSkip = params.create(`D${suffix}`, [this.dInner], {kind: "constant", value: 1});
   }
 
-  /** x, z [batch, length, dInner] (x before the conv, z the gate) → y [batch, length, dInner]. */
-  apply(x: tf.Tensor3D, z: tf.Tensor3D, impl: ScanImpl = "auto"): tf.Tensor3D {
+  /**
+   * x, z [batch, length, dInner] (x before the conv, z the gate) → y [batch, length, dInner].
+   * `reverse` runs conv and scan from the last position to the first: the same as flipping x and z
+   * along the length and flipping y back, without the flips.
+   */
+  apply(x: tf.Tensor3D, z: tf.Tensor3D, impl: ScanImpl = "auto", {reverse = false}: {reverse?: boolean} = {}): tf.Tensor3D {
     return tf.tidy(() => {
-      const u = causalConvSilu(this.conv, x, impl);
+      const u = causalConvSilu(this.conv, x, impl, {reverse});
       const [deltaRaw, B, C] = tf.split(this.xProj.apply(u), [this.dtRank, this.size.dState, this.size.dState], -1);
       return selectiveScan({
         u,
@@ -78,7 +82,8 @@ export class SelectiveSSM {
         D: this.dSkip,
         z,
         deltaBias: this.dtBias,
-        deltaSoftplus: true
+        deltaSoftplus: true,
+        reverse
       }, {impl});
     });
   }

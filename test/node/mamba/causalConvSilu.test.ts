@@ -7,7 +7,7 @@ import {NODE_BACKENDS, useBackend} from "../backends.js";
 import {CONV_CASES, convFusedVsReference, convWithGradients, type ConvCase} from "./convSiluCases.js";
 import {seededTensor} from "./scanCases.js";
 
-const caseName = (c: ConvCase) => `B${c.batch} L${c.length} C${c.channels} K${c.kernel}`;
+const caseName = (c: ConvCase) => `B${c.batch} L${c.length} C${c.channels} K${c.kernel}${c.reverse ? " reversed" : ""}`;
 
 describe.each(NODE_BACKENDS)("causal conv + SiLU on %s", (backend) => {
   beforeAll(() => useBackend(backend));

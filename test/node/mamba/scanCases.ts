@@ -17,13 +17,16 @@ export interface ScanCase {
   withZ: boolean;
   withBias: boolean;
   deltaSoftplus: boolean;
+  /** Vim's backward direction: the recurrence runs from the last position to the first. */
+  reverse?: boolean;
 }
 
 const full = {withD: true, withZ: true, withBias: true, deltaSoftplus: true};
 
 /**
  * Length 1, odd channel counts, state 1 and 16, each optional input absent once, softplus off
- * once, and a length past the SIMD kernel's 64-position backward chunk (two chunks, one partial).
+ * once, and a length past the SIMD kernel's 64-position backward chunk (two chunks, one partial);
+ * then reversed: length 1, full, without z, with nothing optional, and past a chunk.
  */
 export const SCAN_CASES: ScanCase[] = [
   {batch: 2, length: 1, channels: 3, state: 1, ...full},
@@ -33,7 +36,12 @@ export const SCAN_CASES: ScanCase[] = [
   {batch: 2, length: 6, channels: 4, state: 3, ...full, withZ: false},
   {batch: 1, length: 9, channels: 7, state: 16, ...full, withBias: false},
   {batch: 2, length: 4, channels: 6, state: 2, withD: false, withZ: false, withBias: false, deltaSoftplus: false},
-  {batch: 2, length: 100, channels: 6, state: 16, ...full}
+  {batch: 2, length: 100, channels: 6, state: 16, ...full},
+  {batch: 2, length: 1, channels: 3, state: 1, ...full, reverse: true},
+  {batch: 2, length: 7, channels: 5, state: 16, ...full, reverse: true},
+  {batch: 2, length: 6, channels: 4, state: 3, ...full, withZ: false, reverse: true},
+  {batch: 2, length: 4, channels: 6, state: 2, withD: false, withZ: false, withBias: false, deltaSoftplus: false, reverse: true},
+  {batch: 2, length: 100, channels: 6, state: 16, ...full, reverse: true}
 ];
 
 export const SCAN_INPUT_NAMES = ["u", "delta", "A", "B", "C", "D", "z", "deltaBias"] as const;
@@ -60,7 +68,8 @@ export function scanInputs(c: ScanCase, seed: number): SelectiveScanInputs {
     D: c.withD ? normal([channels]) : undefined,
     z: c.withZ ? normal(tokens) : undefined,
     deltaBias: c.withBias ? normal([channels], 0.5) : undefined,
-    deltaSoftplus: c.deltaSoftplus
+    deltaSoftplus: c.deltaSoftplus,
+    reverse: c.reverse
   };
 }
 
@@ -73,7 +82,7 @@ export function scanWithGradients(x: SelectiveScanInputs, w: tf.Tensor, impl: Sc
   const names = SCAN_INPUT_NAMES.filter((k) => x[k] !== undefined);
   const loss = (...ts: tf.Tensor[]) => {
     const parts = Object.fromEntries(names.map((k, i) => [k, ts[i]]));
-    return tf.sum(tf.mul(selectiveScan({...parts, deltaSoftplus: x.deltaSoftplus} as SelectiveScanInputs, {impl}), w)) as tf.Scalar;
+    return tf.sum(tf.mul(selectiveScan({...parts, deltaSoftplus: x.deltaSoftplus, reverse: x.reverse} as SelectiveScanInputs, {impl}), w)) as tf.Scalar;
   };
   const y = selectiveScan(x, {impl});
   const grads = tf.grads(loss)(names.map((k) => x[k] as tf.Tensor));

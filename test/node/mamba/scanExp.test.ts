@@ -17,7 +17,7 @@ describe("the SIMD scan's exp", () => {
   delta.fill(1, 0, D);
   delta.set(args, D);
   const u = new Float32Array(2 * D).fill(1, 0, D);
-  const y = scanForward({u, delta, A: new Float32Array(D).fill(1), B: new Float32Array([1, 0]), C: new Float32Array([1, 1])}, dims, false);
+  const y = scanForward({u, delta, A: new Float32Array(D).fill(1), B: new Float32Array([1, 0]), C: new Float32Array([1, 1])}, dims, {deltaSoftplus: false});
 
   it("has a relative error within 2.5e-7 + 1.2e-7·|x| (the second term: rounding x·log2e to float32)", () => {
     let worst = 0;

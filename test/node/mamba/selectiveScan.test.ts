@@ -6,7 +6,7 @@ import {disposeInputs, fusedVsReference, SCAN_CASES, SCAN_INPUT_NAMES, scanInput
 
 const caseName = (c: ScanCase) =>
   `B${c.batch} L${c.length} D${c.channels} N${c.state}${c.withD ? "" : " no D"}${c.withZ ? "" : " no z"}` +
-  `${c.withBias ? "" : " no bias"}${c.deltaSoftplus ? "" : " no softplus"}`;
+  `${c.withBias ? "" : " no bias"}${c.deltaSoftplus ? "" : " no softplus"}${c.reverse ? " reversed" : ""}`;
 
 describe.each(NODE_BACKENDS)("selectiveScan on %s", (backend) => {
   beforeAll(() => useBackend(backend));

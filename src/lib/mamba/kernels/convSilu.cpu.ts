@@ -1,6 +1,6 @@
 import type * as tf from "@tensorflow/tfjs";
 import {computeOnHost} from "./hostTensors.js";
-import {convSiluBackward, convSiluForward, simdConvSupported, type ConvDims} from "./convSiluSimd.js";
+import {convSiluBackward, convSiluForward, simdConvSupported, type ConvDims, type ConvFlags} from "./convSiluSimd.js";
 import {registerKernelOnce} from "./scanKernel.js";
 
 /**
@@ -8,6 +8,7 @@ import {registerKernelOnce} from "./scanKernel.js";
  * for both (convSiluSimd.ts), as for the scan (scan.cpu.ts).
  * CausalConvSilu:     {x [B, L, C], weight [K, C], bias [C]}      → u [B, L, C]
  * CausalConvSiluGrad: {x, weight, bias, dy}                       → [dx, dweight, dbias]
+ * Attrs of both: {reverse}, the conv run from the last position to the first (ConvFlags).
  */
 export const CAUSAL_CONV_SILU = "CausalConvSilu";
 export const CAUSAL_CONV_SILU_GRAD = "CausalConvSiluGrad";
@@ -17,18 +18,20 @@ function dimsOf(x: tf.TensorInfo, weight: tf.TensorInfo): ConvDims {
   return {sequences, length, channels, kernel: weight.shape[0]};
 }
 
-const forwardKernel: tf.KernelFunc = ({inputs, backend}) => {
+const flagsOf = (attrs: tf.NamedAttrMap | undefined): ConvFlags => ({reverse: !!attrs?.reverse});
+
+const forwardKernel: tf.KernelFunc = ({inputs, backend, attrs}) => {
   const {x, weight, bias} = inputs as Record<"x" | "weight" | "bias", tf.TensorInfo>;
   const [u] = computeOnHost(backend, [x, weight, bias], [x.shape], ([xv, wv, bv], [out]) => {
-    convSiluForward(xv, wv, bv, dimsOf(x, weight), out);
+    convSiluForward(xv, wv, bv, dimsOf(x, weight), flagsOf(attrs), out);
   });
   return u;
 };
 
-const backwardKernel: tf.KernelFunc = ({inputs, backend}) => {
+const backwardKernel: tf.KernelFunc = ({inputs, backend, attrs}) => {
   const {x, weight, bias, dy} = inputs as Record<"x" | "weight" | "bias" | "dy", tf.TensorInfo>;
   return computeOnHost(backend, [x, weight, bias, dy], [x.shape, weight.shape, bias.shape], ([xv, wv, bv, dyv], [dx, dw, db]) => {
-    convSiluBackward(xv, wv, bv, dyv, dimsOf(x, weight), {x: dx, weight: dw, bias: db});
+    convSiluBackward(xv, wv, bv, dyv, dimsOf(x, weight), flagsOf(attrs), {x: dx, weight: dw, bias: db});
   });
 };
 

@@ -9,6 +9,11 @@ export interface ConvDims {
   kernel: number;
 }
 
+/** `reverse`: the conv runs from the last position to the first (anti-causal), in place. */
+export interface ConvFlags {
+  reverse?: boolean;
+}
+
 export interface ConvGradArrays {
   x: Float32Array;
   weight: Float32Array;
@@ -45,7 +50,7 @@ function convInstance(): ConvInstance {
  * An arena with the weight and bias copied in, one [sequences · length, padded] region per name in
  * `rowRegions`, and the weight- and bias-sized regions named in `paramRegions`.
  */
-function prepare(kernel: ConvInstance, dims: ConvDims, weight: Float32Array, bias: Float32Array, rowRegions: string[], paramRegions: string[] = []) {
+function prepare(kernel: ConvInstance, dims: ConvDims, flags: ConvFlags, weight: Float32Array, bias: Float32Array, rowRegions: string[], paramRegions: string[] = []) {
   const padded = Math.ceil(dims.channels / 4) * 4;
   const rowsTotal = dims.sequences * dims.length;
   const sizes: Record<string, number> = {};
@@ -56,14 +61,16 @@ function prepare(kernel: ConvInstance, dims: ConvDims, weight: Float32Array, bia
   const mem = arena(kernel.memory, total);
   putRows(mem, at.w, weight, 0, dims.kernel, dims.channels, padded);
   mem.set(bias, at.bias / 4);
-  const sizeArgs = {sequences: dims.sequences, L: dims.length, rowBytes: padded * 4, K: dims.kernel};
+  const sizeArgs = {sequences: dims.sequences, L: dims.length, rowBytes: padded * 4, K: dims.kernel, reverse: flags.reverse ? 1 : 0};
   return {mem, at, padded, rowsTotal, sizeArgs};
 }
 
 /** u = silu(causal depthwise conv of x + bias), [sequences, length, channels]. */
-export function convSiluForward(x: Float32Array, weight: Float32Array, bias: Float32Array, dims: ConvDims, y: Float32Array = new Float32Array(x.length)): Float32Array {
+export function convSiluForward(
+  x: Float32Array, weight: Float32Array, bias: Float32Array, dims: ConvDims, flags: ConvFlags = {}, y: Float32Array = new Float32Array(x.length)
+): Float32Array {
   const kernel = convInstance();
-  const {mem, at, padded, rowsTotal, sizeArgs} = prepare(kernel, dims, weight, bias, ["x", "y"]);
+  const {mem, at, padded, rowsTotal, sizeArgs} = prepare(kernel, dims, flags, weight, bias, ["x", "y"]);
   putRows(mem, at.x, x, 0, rowsTotal, dims.channels, padded);
   const args = {...at, ...sizeArgs} as Record<ForwardParam, number>;
   kernel.forward(...FORWARD_PARAMS.map((k) => args[k]));
@@ -78,11 +85,12 @@ export function convSiluBackward(
   bias: Float32Array,
   dy: Float32Array,
   dims: ConvDims,
+  flags: ConvFlags = {},
   grads: ConvGradArrays = {x: new Float32Array(x.length), weight: new Float32Array(weight.length), bias: new Float32Array(bias.length)}
 ): ConvGradArrays {
   const kernel = convInstance();
   const {channels, kernel: K} = dims;
-  const {mem, at, padded, rowsTotal, sizeArgs} = prepare(kernel, dims, weight, bias, ["x", "dy", "dx"], ["dw", "dbias"]);
+  const {mem, at, padded, rowsTotal, sizeArgs} = prepare(kernel, dims, flags, weight, bias, ["x", "dy", "dx"], ["dw", "dbias"]);
   putRows(mem, at.x, x, 0, rowsTotal, channels, padded);
   putRows(mem, at.dy, dy, 0, rowsTotal, channels, padded);
   const args = {...at, ...sizeArgs} as Record<BackwardParam, number>;

@@ -6,10 +6,13 @@ import {assembleModule, f32x4, forUp, FunctionBuilder, get, i32, set, type Code}
  * WebAssembly SIMD, four channels per vector, every sequence of the batch in one call.
  * Layouts (f32, byte addresses as parameters; channels padded to Cp, a multiple of 4):
  *   x, y, dy, dx: [sequences, L, Cp];  w, dw: [K, Cp];  bias, dbias: [Cp].
+ * `reverse` (0 or 1) makes the conv anti-causal, as Vim's backward direction needs: position l
+ * of the conv lives at row L−1−l of x, y, dy and dx, so the taps walk up the rows instead of down
+ * and the sequence is never flipped in memory.
  */
 
-export const FORWARD_PARAMS = ["x", "w", "bias", "y", "sequences", "L", "rowBytes", "K"] as const;
-export const BACKWARD_PARAMS = ["x", "w", "bias", "dy", "dx", "dw", "dbias", "sequences", "L", "rowBytes", "K"] as const;
+export const FORWARD_PARAMS = ["x", "w", "bias", "y", "sequences", "L", "rowBytes", "K", "reverse"] as const;
+export const BACKWARD_PARAMS = ["x", "w", "bias", "dy", "dx", "dw", "dbias", "sequences", "L", "rowBytes", "K", "reverse"] as const;
 export type ForwardParam = (typeof FORWARD_PARAMS)[number];
 export type BackwardParam = (typeof BACKWARD_PARAMS)[number];
 type SharedParam = ForwardParam & BackwardParam;
@@ -23,8 +26,8 @@ class ConvCode<P extends string> {
   constructor(name: string, private readonly params: readonly P[]) {
     this.fn = new FunctionBuilder(name, params.map(() => "i32"));
     this.math = new SimdMath(this.fn);
-    const [seq, l, g, row, k, k0, xAddr, wAddr, end] = Array.from({length: 9}, () => this.fn.local("i32"));
-    this.locals = {seq, l, g, row, k, k0, xAddr, wAddr, end, s: this.fn.local("v128")};
+    const [seq, l, g, row, k, k0, xAddr, wAddr, end, first, xStep] = Array.from({length: 11}, () => this.fn.local("i32"));
+    this.locals = {seq, l, g, row, k, k0, xAddr, wAddr, end, first, xStep, s: this.fn.local("v128")};
   }
 
   p(name: SharedParam | P): Code {
@@ -34,30 +37,36 @@ class ConvCode<P extends string> {
   /**
    * For every row's channel group: s, then `body`, where the taps' loop can be walked again with
    * `taps`, whose `tapBody` sees xAddr and wAddr at tap k (the first k0 taps fall before the sequence).
+   * Position l's row is first + l·(±1), and a tap one position earlier is xStep bytes away.
    */
   everyGroup(body: Code[]): Code {
-    const {seq, l, g, row, k0, end} = this.locals;
+    const {seq, l, g, row, k0, end, first, xStep} = this.locals;
     const rowBytes = this.p("rowBytes");
-    return forUp(seq, i32.const(0), this.p("sequences"), i32.const(1), [
-      forUp(l, i32.const(0), this.p("L"), i32.const(1), [
-        set(row, i32.mul(i32.add(i32.mul(get(seq), this.p("L")), get(l)), rowBytes)),
-        set(k0, i32.sub(i32.sub(this.p("K"), i32.const(1)), i32.minS(get(l), i32.sub(this.p("K"), i32.const(1))))),
-        set(end, i32.add(get(row), rowBytes)),
-        forUp(g, get(row), get(end), i32.const(16), body)
+    const direction = i32.sub(i32.const(1), i32.mul(this.p("reverse"), i32.const(2)));
+    return [
+      set(first, i32.mul(this.p("reverse"), i32.sub(this.p("L"), i32.const(1)))),
+      set(xStep, i32.mul(direction, rowBytes)),
+      forUp(seq, i32.const(0), this.p("sequences"), i32.const(1), [
+        forUp(l, i32.const(0), this.p("L"), i32.const(1), [
+          set(row, i32.mul(i32.add(i32.mul(get(seq), this.p("L")), i32.add(get(first), i32.mul(get(l), direction))), rowBytes)),
+          set(k0, i32.sub(i32.sub(this.p("K"), i32.const(1)), i32.minS(get(l), i32.sub(this.p("K"), i32.const(1))))),
+          set(end, i32.add(get(row), rowBytes)),
+          forUp(g, get(row), get(end), i32.const(16), body)
+        ])
       ])
-    ]);
+    ].flat();
   }
 
   /** Runs `tapBody` for k = k0 … K−1 with xAddr = x at position l − (K−1) + k and wAddr = w_k, both at this group. */
   taps(tapBody: Code[]): Code[] {
-    const {g, row, k, k0, xAddr, wAddr} = this.locals;
+    const {g, row, k, k0, xAddr, wAddr, xStep} = this.locals;
     const rowBytes = this.p("rowBytes");
     return [
-      set(xAddr, i32.add(this.p("x"), i32.sub(get(g), i32.mul(i32.sub(i32.sub(this.p("K"), i32.const(1)), get(k0)), rowBytes)))),
+      set(xAddr, i32.add(this.p("x"), i32.sub(get(g), i32.mul(i32.sub(i32.sub(this.p("K"), i32.const(1)), get(k0)), get(xStep))))),
       set(wAddr, i32.add(this.p("w"), i32.add(i32.mul(get(k0), rowBytes), i32.sub(get(g), get(row))))),
       forUp(k, get(k0), this.p("K"), i32.const(1), [
         ...tapBody,
-        set(xAddr, i32.add(get(xAddr), rowBytes)),
+        set(xAddr, i32.add(get(xAddr), get(xStep))),
         set(wAddr, i32.add(get(wAddr), rowBytes))
       ])
     ];

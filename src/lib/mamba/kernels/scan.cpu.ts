@@ -25,7 +25,7 @@ const forwardKernel: tf.KernelFunc = ({inputs, backend, attrs}) => {
   const a = scanAttrs(attrs);
   const {parts} = unpackScanInputs(inputs as unknown as tf.TensorInfo[], a);
   const [y] = computeOnHost(backend, packScanInputs(parts), [parts.u.shape], (values, [out]) => {
-    scanForward(named(parts, values) as ScanArrays, dimsOf(parts), a.deltaSoftplus, out);
+    scanForward(named(parts, values) as ScanArrays, dimsOf(parts), a, out);
   });
   return y;
 };
@@ -36,7 +36,7 @@ const backwardKernel: tf.KernelFunc = ({inputs, backend, attrs}) => {
   const present = packScanInputs(parts);
   return computeOnHost(backend, [...present, dy], present.map((t) => t.shape), (values, outs) => {
     const grads = named(parts, outs) as ScanGradArrays;
-    scanBackward(named(parts, values.slice(0, -1)) as ScanArrays, values[values.length - 1], dimsOf(parts), a.deltaSoftplus, grads);
+    scanBackward(named(parts, values.slice(0, -1)) as ScanArrays, values[values.length - 1], dimsOf(parts), a, grads);
   });
 };
 

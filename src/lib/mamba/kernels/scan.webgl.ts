@@ -27,7 +27,8 @@ const HELPERS = `
   }
 `;
 
-function program(variableNames: string[], outputShape: number[], d: Dims, main: string, extra = ""): GPGPUProgram {
+/** pos(l) is the row of the recurrence's position l (scanGpu.ts); it is its own inverse. */
+function program(variableNames: string[], outputShape: number[], d: Dims, main: string, extra = "", reverse = false): GPGPUProgram {
   return {
     variableNames,
     outputShape,
@@ -37,6 +38,7 @@ function program(variableNames: string[], outputShape: number[], d: Dims, main: 
       const int ND = ${d.channels};
       const int NN = ${d.state};
       ${HELPERS}
+      int pos(int l) { return ${reverse ? "NL - 1 - l" : "l"}; }
       ${extra}
       void main() {
         ${main}
@@ -66,27 +68,27 @@ const GLSL_PROGRAMS: ScanPrograms<GPGPUProgram> = {
     float h[NN];
     for (int n = 0; n < NN; n++) h[n] = 0.0;
     for (int k = 0; k < NL; k++) {
-      if (k > l) break;
-      float dt = getDelta(b, k, d);
-      float x = getU(b, k, d);
-      for (int n = 0; n < NN; n++) h[n] = exp(dt * getA(d, n)) * h[n] + dt * getB(b, k, n) * x;
+      if (k > pos(l)) break;
+      float dt = getDelta(b, pos(k), d);
+      float x = getU(b, pos(k), d);
+      for (int n = 0; n < NN; n++) h[n] = exp(dt * getA(d, n)) * h[n] + dt * getB(b, pos(k), n) * x;
     }
     float y = 0.0;
     for (int n = 0; n < NN; n++) y += getC(b, l, n) * h[n];
     ${a.hasD ? "y += getSkip(d) * getU(b, l, d);" : ""}
     ${a.hasZ ? "y *= siluF(getZ(b, l, d));" : ""}
-    setOutput(y);`),
+    setOutput(y);`, "", a.reverse),
 
-  states: (d) => program(["u", "delta", "A", "B"], full(d), d, `
+  states: (d, a) => program(["u", "delta", "A", "B"], full(d), d, `
     ${STATE}
     float a = getA(d, n);
     float h = 0.0;
     for (int k = 0; k < NL; k++) {
-      if (k > l) break;
-      float dt = getDelta(b, k, d);
-      h = exp(dt * a) * h + dt * getB(b, k, n) * getU(b, k, d);
+      if (k > pos(l)) break;
+      float dt = getDelta(b, pos(k), d);
+      h = exp(dt * a) * h + dt * getB(b, pos(k), n) * getU(b, pos(k), d);
     }
-    setOutput(h);`),
+    setOutput(h);`, "", a.reverse),
 
   adjoint: (d, a) => program(["delta", "A", "C", "dy", ...withZ(a)], full(d), d, `
     ${STATE}
@@ -95,24 +97,24 @@ const GLSL_PROGRAMS: ScanPrograms<GPGPUProgram> = {
     float decay = 1.0;
     for (int j = 0; j < NL; j++) {
       int k = NL - 1 - j;
-      if (k < l) break;
-      g = g * decay + gbar(b, k, d) * getC(b, k, n);
-      decay = exp(getDelta(b, k, d) * a);
+      if (k < pos(l)) break;
+      g = g * decay + gbar(b, pos(k), d) * getC(b, pos(k), n);
+      decay = exp(getDelta(b, pos(k), d) * a);
     }
-    setOutput(g);`, gatedDy(a)),
+    setOutput(g);`, gatedDy(a), a.reverse),
 
-  dDelta: (d) => program(["G", "H", "delta", "A", "B", "u"], tokens(d), d, `
+  dDelta: (d, a) => program(["G", "H", "delta", "A", "B", "u"], tokens(d), d, `
     ${TOKEN}
     float dt = getDelta(b, l, d);
     float x = getU(b, l, d);
     float s = 0.0;
     for (int n = 0; n < NN; n++) {
       float hPrev = 0.0;
-      if (l > 0) hPrev = getH(b, l - 1, d, n);
+      if (pos(l) > 0) hPrev = getH(b, pos(pos(l) - 1), d, n);
       float a = getA(d, n);
       s += getG(b, l, d, n) * (a * exp(dt * a) * hPrev + getB(b, l, n) * x);
     }
-    setOutput(s);`),
+    setOutput(s);`, "", a.reverse),
 
   softplusGrad: (d, a) => program(["dDelta", "delta", ...(a.hasDeltaBias ? ["bias"] : [])], tokens(d), d, `
     ${TOKEN}
@@ -124,7 +126,7 @@ const GLSL_PROGRAMS: ScanPrograms<GPGPUProgram> = {
     for (int n = 0; n < NN; n++) s += getG(b, l, d, n) * getB(b, l, n);
     setOutput(getDelta(b, l, d) * s${a.hasD ? " + gbar(b, l, d) * getSkip(d)" : ""});`, a.hasD ? gatedDy(a) : ""),
 
-  dA: (d) => program(["G", "H", "delta", "A"], [d.channels, d.state], d, `
+  dA: (d, a) => program(["G", "H", "delta", "A"], [d.channels, d.state], d, `
     ivec2 c = getOutputCoords();
     int d = c.x;
     int n = c.y;
@@ -132,11 +134,11 @@ const GLSL_PROGRAMS: ScanPrograms<GPGPUProgram> = {
     float s = 0.0;
     for (int b = 0; b < NB; b++) {
       for (int l = 1; l < NL; l++) {
-        float dt = getDelta(b, l, d);
-        s += getG(b, l, d, n) * dt * exp(dt * a) * getH(b, l - 1, d, n);
+        float dt = getDelta(b, pos(l), d);
+        s += getG(b, pos(l), d, n) * dt * exp(dt * a) * getH(b, pos(l - 1), d, n);
       }
     }
-    setOutput(s);`),
+    setOutput(s);`, "", a.reverse),
 
   dB: (d) => program(["G", "delta", "u"], positions(d), d, `
     ${POSITION}

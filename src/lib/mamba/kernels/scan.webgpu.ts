@@ -42,21 +42,23 @@ const THREADS = {
 
 /**
  * A program with one invocation per item of `threads`; `main` is the body of fn main(index)
- * after the bounds check. Inputs are read as flat arrays by name.
+ * after the bounds check. Inputs are read as flat arrays by name; pos(l) is the row of the
+ * recurrence's position l (scanGpu.ts), so the direction is part of the key.
  */
 function program(
-  name: string, key: string, variableNames: string[], outputShape: number[], d: Dims, threads: keyof typeof THREADS, main: string
+  name: string, key: string, variableNames: string[], outputShape: number[], d: Dims, threads: keyof typeof THREADS, main: string, reverse = false
 ): WebGPUProgram {
   return {
     variableNames,
     outputShape,
-    shaderKey: `selectiveScan_${name}_${key}`,
+    shaderKey: `selectiveScan_${name}_${key}_${reverse}`,
     dispatchLayout: {x: outputShape.map((_, i) => i)},
     dispatch: [Math.ceil(THREADS[threads].count(d) / WORKGROUP), 1, 1],
     workgroupSize: [WORKGROUP, 1, 1],
     uniforms: UNIFORMS,
     getUserCode: () => `
       ${HELPERS}
+      fn pos(l : i32) -> i32 { return ${reverse ? "uniforms.seqLen - 1 - l" : "l"}; }
       fn main(index : i32) {
         let nb = uniforms.batch;
         let L = uniforms.seqLen;
@@ -100,8 +102,8 @@ const WGSL_PROGRAMS: ScanPrograms<WebGPUProgram> = {
     var h : array<f32, ${d.state}>;
     for (var n = 0; n < N; n++) { h[n] = 0.0; }
     for (var l = 0; l < L; l++) {
-      let i = (b * L + l) * D + d;
-      let bc = (b * L + l) * N;
+      let i = (b * L + pos(l)) * D + d;
+      let bc = (b * L + pos(l)) * N;
       let dt = delta[i];
       let x = u[i];
       var acc = 0.0;
@@ -112,20 +114,21 @@ const WGSL_PROGRAMS: ScanPrograms<WebGPUProgram> = {
       var y = acc${a.hasD ? " + skip[d] * x" : ""};
       ${a.hasZ ? "y = y * siluF(z[i]);" : ""}
       result[i] = y;
-    }`),
+    }`, a.reverse),
 
-  states: (d) => program("states", "", ["u", "delta", "A", "B"], full(d), d, "states", `
+  states: (d, a) => program("states", "", ["u", "delta", "A", "B"], full(d), d, "states", `
     let n = index % N;
     let d = (index / N) % D;
     let b = index / (N * D);
     let a = A[d * N + n];
     var h = 0.0;
     for (var l = 0; l < L; l++) {
-      let i = (b * L + l) * D + d;
+      let bl = b * L + pos(l);
+      let i = bl * D + d;
       let dt = delta[i];
-      h = exp(dt * a) * h + dt * B[(b * L + l) * N + n] * u[i];
+      h = exp(dt * a) * h + dt * B[bl * N + n] * u[i];
       result[i * N + n] = h;
-    }`),
+    }`, a.reverse),
 
   adjoint: (d, a) => program("adjoint", `${a.hasZ}`, ["delta", "A", "C", "dy", ...withZ(a)], full(d), d, "states", `
     let n = index % N;
@@ -134,26 +137,28 @@ const WGSL_PROGRAMS: ScanPrograms<WebGPUProgram> = {
     let a = A[d * N + n];
     var g = 0.0;
     for (var l = L - 1; l >= 0; l--) {
-      let i = (b * L + l) * D + d;
-      g += ${gatedDy(a.hasZ, "i")} * C[(b * L + l) * N + n];
+      let bl = b * L + pos(l);
+      let i = bl * D + d;
+      g += ${gatedDy(a.hasZ, "i")} * C[bl * N + n];
       result[i * N + n] = g;
       g *= exp(delta[i] * a);
-    }`),
+    }`, a.reverse),
 
-  dDelta: (d) => program("dDelta", "", ["G", "H", "delta", "A", "B", "u"], tokens(d), d, "tokens", `
+  dDelta: (d, a) => program("dDelta", "", ["G", "H", "delta", "A", "B", "u"], tokens(d), d, "tokens", `
     let bl = index / D;
-    let l = bl % L;
+    let l = pos(bl % L);
+    let prev = ((bl - bl % L + pos(l - 1)) * D + index % D) * N;
     let d = index % D;
     let dt = delta[index];
     let x = u[index];
     var s = 0.0;
     for (var n = 0; n < N; n++) {
       var hPrev = 0.0;
-      if (l > 0) { hPrev = H[(index - D) * N + n]; }
+      if (l > 0) { hPrev = H[prev + n]; }
       let a = A[d * N + n];
       s += G[index * N + n] * (a * exp(dt * a) * hPrev + B[bl * N + n] * x);
     }
-    result[index] = s;`),
+    result[index] = s;`, a.reverse),
 
   softplusGrad: (d, a) => {
     const x = a.hasDeltaBias ? "delta[index] + bias[index % D]" : "delta[index]";
@@ -167,19 +172,19 @@ const WGSL_PROGRAMS: ScanPrograms<WebGPUProgram> = {
     for (var n = 0; n < N; n++) { s += G[index * N + n] * B[bl * N + n]; }
     result[index] = delta[index] * s${a.hasD ? ` + ${gatedDy(a.hasZ, "index")} * skip[index % D]` : ""};`),
 
-  dA: (d) => program("dA", "", ["G", "H", "delta", "A"], [d.channels, d.state], d, "matrix", `
+  dA: (d, a) => program("dA", "", ["G", "H", "delta", "A"], [d.channels, d.state], d, "matrix", `
     let n = index % N;
     let d = index / N;
     let a = A[index];
     var s = 0.0;
     for (var b = 0; b < nb; b++) {
       for (var l = 1; l < L; l++) {
-        let i = (b * L + l) * D + d;
+        let i = (b * L + pos(l)) * D + d;
         let dt = delta[i];
-        s += G[i * N + n] * dt * exp(dt * a) * H[(i - D) * N + n];
+        s += G[i * N + n] * dt * exp(dt * a) * H[((b * L + pos(l - 1)) * D + d) * N + n];
       }
     }
-    result[index] = s;`),
+    result[index] = s;`, a.reverse),
 
   dB: (d) => program("dB", "", ["G", "delta", "u"], positions(d), d, "positions", `
     let n = index % N;

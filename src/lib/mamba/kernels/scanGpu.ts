@@ -9,6 +9,11 @@ import {packScanInputs, scanAttrs, unpackScanInputs, type ScanAttrs, type ScanPa
  * g_l = ∂loss/∂h_l are materialised ([B, L, D, N] each); every input's gradient is then an
  * independent sum over them, one program per gradient: GPU programs have one output, WebGPU
  * ones at most 7 inputs, and neither has float atomics to accumulate across threads.
+ *
+ * With `reverse` the recurrence runs from the last position to the first: the sequential
+ * programs (forward, states, adjoint) and those that read the previous state (dDelta, dA) map
+ * the recurrence's position l to row L−1−l; H and G stay in the rows of their positions, so
+ * the per-position programs need no change.
  */
 
 /** Sizes of one call: u is [batch, length, channels], A is [channels, state]. */
@@ -29,17 +34,17 @@ export interface ScanPrograms<P> {
   /** [u, Δ, A, B, C, D?, z?] → y [B, L, D]. */
   forward(d: Dims, a: ScanAttrs): P;
   /** [u, Δ, A, B] → H [B, L, D, N]: h_l = exp(Δ_l A) h_{l−1} + Δ_l B_l u_l. */
-  states(d: Dims): P;
+  states(d: Dims, a: ScanAttrs): P;
   /** [Δ, A, C, dy, z?] → G [B, L, D, N]: g_l = ḡ_l C_l + exp(Δ_{l+1} A) g_{l+1}. */
   adjoint(d: Dims, a: ScanAttrs): P;
   /** [G, H, Δ, A, B, u] → ∂/∂Δ = Σ_n g_n (A_n exp(Δ A_n) h_{l−1,n} + B_n u). */
-  dDelta(d: Dims): P;
+  dDelta(d: Dims, a: ScanAttrs): P;
   /** [∂/∂Δ, delta, deltaBias?] → ∂/∂delta = ∂/∂Δ · σ(delta + deltaBias). */
   softplusGrad(d: Dims, a: ScanAttrs): P;
   /** [G, Δ, B] + [dy, D, z?] when D is present → ∂/∂u = Δ Σ_n g_n B_n + ḡ D. */
   du(d: Dims, a: ScanAttrs): P;
   /** [G, H, Δ, A] → ∂/∂A [D, N] = Σ_{b,l} g Δ exp(Δ A) h_{l−1}. */
-  dA(d: Dims): P;
+  dA(d: Dims, a: ScanAttrs): P;
   /** [G, Δ, u] → ∂/∂B [B, L, N] = Σ_d g Δ u. */
   dB(d: Dims): P;
   /** [H, dy, z?] → ∂/∂C [B, L, N] = Σ_d ḡ h. */
@@ -95,16 +100,16 @@ export function gpuScanKernels<P>(
     const d = dimsOf(parts);
     const {delta, owned} = deltaOf(r, parts, d, a);
     const gate = z ? [z] : [];
-    const H = r.run(programs.states(d), [u, delta, A, B], d);
+    const H = r.run(programs.states(d, a), [u, delta, A, B], d);
     const G = r.run(programs.adjoint(d, a), [delta, A, C, dy, ...gate], d);
-    const dDelta = r.run(programs.dDelta(d), [G, H, delta, A, B, u], d);
+    const dDelta = r.run(programs.dDelta(d, a), [G, H, delta, A, B, u], d);
     const dDeltaRaw = a.deltaSoftplus
       ? r.run(programs.softplusGrad(d, a), [dDelta, parts.delta, ...(deltaBias ? [deltaBias] : [])], d)
       : dDelta;
     const grads: ScanParts<tf.TensorInfo> = {
       u: r.run(programs.du(d, a), [G, delta, B, ...(skip ? [dy, skip, ...gate] : [])], d),
       delta: dDeltaRaw,
-      A: r.run(programs.dA(d), [G, H, delta, A], d),
+      A: r.run(programs.dA(d, a), [G, H, delta, A], d),
       B: r.run(programs.dB(d), [G, delta, u], d),
       C: r.run(programs.dC(d, a), [H, dy, ...gate], d)
     };

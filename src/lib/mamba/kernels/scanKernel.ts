@@ -16,6 +16,8 @@ export interface ScanAttrs {
   hasD: boolean;
   hasZ: boolean;
   hasDeltaBias: boolean;
+  /** The recurrence runs from the last position to the first (Vim's backward direction), in place. */
+  reverse: boolean;
 }
 
 export interface ScanParts<T> {
@@ -53,5 +55,5 @@ export function registerKernelOnce(kernelName: string, backendName: string, kern
 /** Attrs arrive as a NamedAttrMap; this reads them back with their types. */
 export function scanAttrs(attrs: tf.NamedAttrMap | undefined): ScanAttrs {
   const a = (attrs ?? {}) as unknown as Partial<ScanAttrs>;
-  return {deltaSoftplus: !!a.deltaSoftplus, hasD: !!a.hasD, hasZ: !!a.hasZ, hasDeltaBias: !!a.hasDeltaBias};
+  return {deltaSoftplus: !!a.deltaSoftplus, hasD: !!a.hasD, hasZ: !!a.hasZ, hasDeltaBias: !!a.hasDeltaBias, reverse: !!a.reverse};
 }

@@ -21,6 +21,12 @@ export interface ScanArrays {
   deltaBias?: Float32Array;
 }
 
+/** Δ = softplus(delta + deltaBias) or delta + deltaBias as given; `reverse` runs the recurrence from the last position to the first. */
+export interface ScanFlags {
+  deltaSoftplus: boolean;
+  reverse?: boolean;
+}
+
 /** Gradients of the loss with respect to each input present in ScanArrays. */
 export type ScanGradArrays = Required<Pick<ScanArrays, "u" | "delta" | "A" | "B" | "C">> & Pick<ScanArrays, "D" | "z" | "deltaBias">;
 
@@ -84,7 +90,7 @@ function regions(dims: ScanDims, padded: number) {
 }
 
 /** y = selective scan of `x`, computed one sequence at a time (docs/method.md, "The selective scan (Mamba)"). */
-export function scanForward(x: ScanArrays, dims: ScanDims, deltaSoftplus: boolean, y: Float32Array = new Float32Array(dims.batch * dims.length * dims.channels)): Float32Array {
+export function scanForward(x: ScanArrays, dims: ScanDims, {deltaSoftplus, reverse = false}: ScanFlags, y: Float32Array = new Float32Array(dims.batch * dims.length * dims.channels)): Float32Array {
   const kernel = scanInstance();
   const padded = Math.ceil(dims.channels / 4) * 4;
   const r = regions(dims, padded);
@@ -98,7 +104,7 @@ export function scanForward(x: ScanArrays, dims: ScanDims, deltaSoftplus: boolea
   if (x.deltaBias) mem.set(x.deltaBias, at.deltaBias / 4);
   const seqFloats = dims.length * dims.state;
   const args: Record<ForwardParam, number> = {
-    ...at, L: dims.length, rowBytes: padded * 4, N: dims.state, softplus: deltaSoftplus ? 1 : 0, gate: x.z ? 1 : 0
+    ...at, L: dims.length, rowBytes: padded * 4, N: dims.state, softplus: deltaSoftplus ? 1 : 0, gate: x.z ? 1 : 0, reverse: reverse ? 1 : 0
   };
   for (let b = 0; b < dims.batch; b++) {
     putSequence(mem, at.u, x.u, b, dims, padded);
@@ -121,7 +127,7 @@ function newGrads(x: ScanArrays, {batch, length: L, channels: D, state: N}: Scan
 }
 
 /** Gradients of Σ dy ⊙ y with respect to every input present in `x`, written into `grads` if given (each array is filled entirely). */
-export function scanBackward(x: ScanArrays, dy: Float32Array, dims: ScanDims, deltaSoftplus: boolean, grads = newGrads(x, dims)): ScanGradArrays {
+export function scanBackward(x: ScanArrays, dy: Float32Array, dims: ScanDims, {deltaSoftplus, reverse = false}: ScanFlags, grads = newGrads(x, dims)): ScanGradArrays {
   const kernel = scanInstance();
   const {batch, length: L, channels: D, state: N} = dims;
   const padded = Math.ceil(D / 4) * 4;
@@ -139,7 +145,7 @@ export function scanBackward(x: ScanArrays, dy: Float32Array, dims: ScanDims, de
   if (x.deltaBias) mem.set(x.deltaBias, at.deltaBias / 4);
   const seqFloats = L * N;
   const args: Record<BackwardParam, number> = {
-    ...at, L, rowBytes: padded * 4, N, T: CHUNK, chunks, softplus: deltaSoftplus ? 1 : 0, gate: x.z ? 1 : 0
+    ...at, L, rowBytes: padded * 4, N, T: CHUNK, chunks, softplus: deltaSoftplus ? 1 : 0, gate: x.z ? 1 : 0, reverse: reverse ? 1 : 0
   };
   for (let b = 0; b < batch; b++) {
     putSequence(mem, at.u, x.u, b, dims, padded);

@@ -11,13 +11,18 @@ import {assembleModule, f32x4, forDown, forUp, FunctionBuilder, get, i32, ifElse
  *   u, delta, z, dy, y, du, ddelta, dz: [L, Dp];  B, C: [L, N];  At, dAt (A transposed): [N, Dp];
  *   D, deltaBias, dD, ddeltaBias: [Dp];  dB4, dC4: [L, N, 4], per-lane partial sums over channels
  *   (the caller adds the four lanes), so no lane ever has to be summed inside the hot loop.
+ *
+ * `reverse` (0 or 1) runs the recurrence from the last position to the first, as Vim's backward
+ * direction needs: position l of the recurrence lives at row L−1−l of every [L, ·] input and
+ * output, so the sequence is never flipped in memory. Buffers the kernel keeps for itself stay in
+ * recurrence order.
  */
 
-export const FORWARD_PARAMS = ["L", "rowBytes", "N", "u", "delta", "z", "B", "C", "At", "D", "deltaBias", "y", "h", "softplus", "gate"] as const;
+export const FORWARD_PARAMS = ["L", "rowBytes", "N", "u", "delta", "z", "B", "C", "At", "D", "deltaBias", "y", "h", "softplus", "gate", "reverse"] as const;
 export const BACKWARD_PARAMS = [
   "L", "rowBytes", "N", "u", "delta", "z", "B", "C", "At", "D", "deltaBias", "dy",
   "du", "ddelta", "dz", "dB4", "dC4", "dAt", "dD", "ddeltaBias",
-  "T", "chunks", "checkpoints", "hs", "es", "dts", "ys", "adjoint", "softplus", "gate"
+  "T", "chunks", "checkpoints", "hs", "es", "dts", "ys", "adjoint", "softplus", "gate", "reverse"
 ] as const;
 export type ForwardParam = (typeof FORWARD_PARAMS)[number];
 export type BackwardParam = (typeof BACKWARD_PARAMS)[number];
@@ -39,8 +44,8 @@ class ScanCode<P extends string> {
   constructor(name: string, private readonly params: readonly P[]) {
     this.fn = new FunctionBuilder(name, params.map(() => "i32"));
     this.math = new SimdMath(this.fn);
-    const [g, n16, row, bc, aAddr, nb, N16, N4] = Array.from({length: 8}, () => this.fn.local("i32"));
-    this.i32Locals = {g, n16, row, bc, aAddr, nb, N16, N4};
+    const [g, n16, row, bc, aAddr, nb, N16, N4, rowFirst, bcFirst, rowStep, bcStep] = Array.from({length: 12}, () => this.fn.local("i32"));
+    this.i32Locals = {g, n16, row, bc, aAddr, nb, N16, N4, rowFirst, bcFirst, rowStep, bcStep};
     const [dv, bias, x, dt, dtl, uu, dtu, acc, e, h] = Array.from({length: 10}, () => this.fn.local("v128"));
     this.v128Locals = {dv, bias, x, dt, dtl, uu, dtu, acc, e, h};
   }
@@ -49,10 +54,24 @@ class ScanCode<P extends string> {
     return get(this.fn.param(this.params.indexOf(name)));
   }
 
-  /** The sizes in bytes the loops step by: N16 = one state vector per n, N4 = one f32 per n. */
+  /**
+   * The sizes in bytes the loops step by: N16 = one state vector per n, N4 = one f32 per n; and
+   * where the recurrence starts in the [L, ·] inputs (rowFirst, bcFirst: row 0, or row L−1 when
+   * reversed) and how far it moves per position (rowStep, bcStep: ± one row).
+   */
   prologue(): Code[] {
-    const {N16, N4} = this.i32Locals;
-    return [set(N16, i32.mul(this.p("N" as P), i32.const(16))), set(N4, i32.mul(this.p("N" as P), i32.const(4)))];
+    const {N16, N4, rowFirst, bcFirst, rowStep, bcStep} = this.i32Locals;
+    const p = (k: SharedParam) => this.p(k as P);
+    const first = i32.mul(p("reverse"), i32.sub(p("L"), i32.const(1)));
+    const direction = i32.sub(i32.const(1), i32.mul(p("reverse"), i32.const(2)));
+    return [
+      set(N16, i32.mul(p("N"), i32.const(16))),
+      set(N4, i32.mul(p("N"), i32.const(4))),
+      set(rowFirst, i32.mul(first, p("rowBytes"))),
+      set(bcFirst, i32.mul(first, get(N4))),
+      set(rowStep, i32.mul(direction, p("rowBytes"))),
+      set(bcStep, i32.mul(direction, get(N4)))
+    ];
   }
 
   /** Zeroes the N vectors at `base`. */
@@ -61,12 +80,15 @@ class ScanCode<P extends string> {
     return forUp(n16, i32.const(0), get(N16), i32.const(16), [f32x4.store(at(base, get(n16)), f32x4.splat(0))]);
   }
 
-  /** The channel group's D and deltaBias, and its first row. */
+  /** The channel group's D and deltaBias, and the rows of its first position. */
   startGroup(): Code[] {
-    const {g, row, bc} = this.i32Locals;
+    const {g, row, bc, rowFirst, bcFirst} = this.i32Locals;
     const {dv, bias} = this.v128Locals;
     const p = (k: SharedParam) => this.p(k as P);
-    return [set(dv, f32x4.load(at(p("D"), get(g)))), set(bias, f32x4.load(at(p("deltaBias"), get(g)))), set(row, get(g)), set(bc, i32.const(0))];
+    return [
+      set(dv, f32x4.load(at(p("D"), get(g)))), set(bias, f32x4.load(at(p("deltaBias"), get(g)))),
+      set(row, i32.add(get(rowFirst), get(g))), set(bc, get(bcFirst))
+    ];
   }
 
   /**
@@ -101,10 +123,10 @@ class ScanCode<P extends string> {
     ];
   }
 
-  /** Moves `row` and `bc` to the next position. */
+  /** Moves `row` and `bc` to the next position of the recurrence. */
   advance(): Code[] {
-    const {row, bc, N4} = this.i32Locals;
-    return [set(row, i32.add(get(row), this.p("rowBytes" as P))), set(bc, i32.add(get(bc), get(N4)))];
+    const {row, bc, rowStep, bcStep} = this.i32Locals;
+    return [set(row, i32.add(get(row), get(rowStep))), set(bc, i32.add(get(bc), get(bcStep)))];
   }
 }
 
@@ -155,7 +177,7 @@ function backwardFunction() {
   const c = new ScanCode("backward", BACKWARD_PARAMS);
   const p = (k: BackwardParam) => c.p(k);
   const {fn, math} = c;
-  const {g, n16, row, bc, aAddr, nb, N16, N4} = c.i32Locals;
+  const {g, n16, row, bc, aAddr, nb, N16, rowFirst, bcFirst, rowStep, bcStep} = c.i32Locals;
   const {dv, bias, dt, uu, dtu, acc, e} = c.v128Locals;
   const [l, ci, c0, c1, eRow, gl16, hPrev, groupLN, groupCN, adj] = Array.from({length: 10}, () => fn.local("i32"));
   const v = () => fn.local("v128");
@@ -170,10 +192,10 @@ function backwardFunction() {
     set(adj, i32.add(p("adjoint"), i32.mul(get(g), p("N"))))
   ];
   const chunkBounds: Code[] = [set(c0, i32.mul(get(ci), p("T"))), set(c1, i32.minS(i32.add(get(c0), p("T")), p("L")))];
-  // Addresses of position l in group g.
+  // Addresses of position l of the recurrence in group g.
   const position: Code[] = [
-    set(row, i32.add(i32.mul(get(l), p("rowBytes")), get(g))),
-    set(bc, i32.mul(get(l), get(N4))),
+    set(row, i32.add(i32.add(get(rowFirst), i32.mul(get(l), get(rowStep))), get(g))),
+    set(bc, i32.add(get(bcFirst), i32.mul(get(l), get(bcStep)))),
     set(eRow, i32.add(get(groupLN), i32.mul(get(l), get(N16)))),
     set(gl16, i32.add(i32.mul(get(g), p("L")), i32.mul(get(l), i32.const(16))))
   ];
