@@ -28,25 +28,24 @@ export interface BatchSource {
   /** Each teacher's own learned logit scale, where known (the default distillation scale). */
   readonly teacherScales: readonly number[];
   next(): Promise<TrainBatch>;
+  /** Frees what the source holds beyond memory (a worker drawing ahead); the trainer calls it when it lets the source go. */
+  dispose?(): void;
 }
+
+/** Which batches of a reinforced set a run draws. */
+export type ReinforcedSourceSettings = Pick<TrainSettings, "batchSize" | "seed" | "groupedBatches">;
 
 /**
  * Endless batches from a reinforced set: epoch after epoch, each reshuffled with its own seed,
  * the stored augmentation and its teacher embedding always travelling together.
  */
-export function reinforcedSource(set: ReinforcedSet, sources: Sources, {batchSize, seed, groupedBatches}: Pick<TrainSettings, "batchSize" | "seed" | "groupedBatches">): BatchSource {
-  const {groupSize} = set.manifest;
-  // Checked here, when the run is built, so a bad batch size never replaces a working run.
-  if (groupedBatches && batchSize % groupSize !== 0) {
-    throw new Error(`settings.batchSize: ${batchSize} is not a multiple of the reinforced set's identity groups (${groupSize} samples); grouped batches need one, or turn groupedBatches off`);
-  }
+export function reinforcedSource(set: ReinforcedSet, sources: Sources, settings: ReinforcedSourceSettings): BatchSource {
+  const {batchSize, seed, groupedBatches: grouped} = settings;
+  const teachers = reinforcedTeachers(set, settings);
   let epoch = 0;
-  const grouped = groupedBatches;
   let batches: AsyncGenerator<ReinforcedBatch> = set.batches(sources, {batchSize, seed, epoch, grouped});
-  const teachers = set.manifest.teachers;
   return {
-    teacherDims: teachers.map((t) => t.dim),
-    teacherScales: teachers.flatMap((t) => (t.logitScale === undefined ? [] : [t.logitScale])),
+    ...teachers,
     async next() {
       let result = await batches.next();
       if (result.done) {
@@ -62,6 +61,21 @@ export function reinforcedSource(set: ReinforcedSet, sources: Sources, {batchSiz
         teacher: {image: b.imageEmb, text: b.textEmb, syntheticText: b.syntheticTextEmb}
       };
     }
+  };
+}
+
+/**
+ * The teachers a reinforced source of these settings carries, once the settings are checked
+ * against the set: checked when the run is built, so a bad batch size never replaces a working run.
+ */
+export function reinforcedTeachers(set: ReinforcedSet, {batchSize, groupedBatches}: ReinforcedSourceSettings): Pick<BatchSource, "teacherDims" | "teacherScales"> {
+  const {groupSize, teachers} = set.manifest;
+  if (groupedBatches && batchSize % groupSize !== 0) {
+    throw new Error(`settings.batchSize: ${batchSize} is not a multiple of the reinforced set's identity groups (${groupSize} samples); grouped batches need one, or turn groupedBatches off`);
+  }
+  return {
+    teacherDims: teachers.map((t) => t.dim),
+    teacherScales: teachers.flatMap((t) => (t.logitScale === undefined ? [] : [t.logitScale]))
   };
 }
 

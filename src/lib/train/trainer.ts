@@ -313,7 +313,7 @@ export class Trainer {
 
   dispose(): void {
     this.stateNow = "stopped";
-    this.disposeModel();
+    this.disposeRun();
     this.listeners.clear();
   }
 
@@ -321,13 +321,16 @@ export class Trainer {
   private async assemble(settings: TrainSettings, check?: (parts: RunParts) => void): Promise<RunParts> {
     const model = this.setup.createModel(settings);
     let optimizer: AdamW | undefined;
+    let source: BatchSource | undefined;
     try {
       const params = model.namedVariables();
       optimizer = new AdamW(params, {...ADAMW_DEFAULTS, weightDecay: settings.weightDecay});
-      const parts = {model, params, optimizer, source: await this.setup.createSource(settings)};
+      source = await this.setup.createSource(settings);
+      const parts = {model, params, optimizer, source};
       check?.(parts);
       return parts;
     } catch (error) {
+      source?.dispose?.();
       optimizer?.dispose();
       model.dispose();
       throw error;
@@ -336,14 +339,16 @@ export class Trainer {
 
   /** Replaces the run's model, source and optimizer, back at step 0. */
   private install(parts: RunParts): void {
-    this.disposeModel();
+    this.disposeRun();
     ({model: this.model, source: this.source, params: this.params, optimizer: this.optimizer} = parts);
     this.stepNow = 0;
     this.firstLoss = null;
     this.lastBatch = null;
   }
 
-  private disposeModel(): void {
+  /** The source too: one drawing ahead in a worker would otherwise keep its worker running. */
+  private disposeRun(): void {
+    this.source?.dispose?.();
     this.optimizer?.dispose();
     this.model?.dispose();
   }
