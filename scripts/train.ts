@@ -12,12 +12,13 @@ import "@tensorflow/tfjs-backend-wasm";
 import {diskReader, loadSourcesFromDisk} from "../src/lib/data/nodeFiles.js";
 import {ReinforcedSet} from "../src/lib/data/reinforcedLoader.js";
 import {activateBackend} from "../src/lib/runtime/backendSelection.js";
-import {reinforcedSource} from "../src/lib/train/batchSource.js";
 import {suiteEvaluator} from "../src/lib/train/clipEncoders.js";
 import {labTokenizer, studentModel} from "../src/lib/train/models.js";
+import {prefetchedSource} from "../src/lib/train/prefetchedSource.js";
 import {evalResultsJsonl} from "../src/lib/train/runExport.js";
 import {RunRecorder} from "../src/lib/train/runRecorder.js";
 import {Trainer} from "../src/lib/train/trainer.js";
+import {diskData, spawnBatchWorkerThread} from "./batchWorkerThread.js";
 import {runScript, UsageError} from "./cli.js";
 import {progressLine} from "./progress.js";
 import {prepareOutput, trainOptions} from "./trainOptions.js";
@@ -36,7 +37,8 @@ await runScript(async () => {
     {
       tokenizer,
       createModel: (s) => studentModel(s.student, tokenizer, s.seed),
-      createSource: async (s) => reinforcedSource(set, sources, s),
+      // Batches are drawn in a worker thread while this one computes the step.
+      createSource: async (s) => prefetchedSource(spawnBatchWorkerThread, set, diskData(dataDir), s),
       evaluate: suiteEvaluator(sources, {perSet, retrievalCount: retrieval})
     },
     settings
