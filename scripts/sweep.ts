@@ -1,15 +1,19 @@
 // `npm run sweep -- --study rq1|rq2 [--steps N --seeds 1,2,3 --poster-seeds 1,…,8 --groups 1|0
-// --jobs 2 --per-set 500 --retrieval 1000 --root data/runs]`: the RQ studies' runs (sweepPlan),
-// each one `scripts/train.ts` in its own process (`--jobs` at once, one per core: a wasm trainer
-// uses one thread), with one budget (steps, warm-up, batch kind) for every run of a study. Runs
-// are trained in plan order, which puts the poster's weightings first. A run already finished with this budget is kept, so an interrupted sweep
-// resumes; any other run in its folder (stale settings, diverged, crashed) is trained again.
-// Writes <root>/<study>/<name>/ and, only when every run is done, <root>/<study>/index.json,
-// which the RQ pages read.
+// --jobs 2 --per-set 500 --retrieval 1000 --root data/runs --status]`: the RQ studies' runs
+// (sweepPlan), each one `scripts/train.ts` in its own process (`--jobs` at once, one per core: a
+// wasm trainer uses one thread), with one budget (steps, warm-up, batch kind) for every run of a
+// study. Runs are trained in plan order, which puts the poster's weightings first. A run already
+// finished with this budget is kept, so an interrupted sweep resumes; any other run in its folder
+// (stale settings, diverged, crashed) is trained again. `--status` says which runs are done and
+// trains nothing. The pre-registered RQ1 sweep lives in its own root:
+//   npm run sweep -- --study rq1 --steps 1000 --root data/runs/preregistered
+// Writes <root>/<study>/<name>/; <root>/<study>/progress.json (the runs finished so far, rewritten
+// after each run, which the RQ1 page shows as an interim analysis); and, only when every run is
+// done, <root>/<study>/index.json, which the RQ pages read as the sweep.
 import {spawn} from "node:child_process";
-import {cpSync, writeFileSync} from "node:fs";
-import {runManifestText} from "../src/lib/results/runManifest.js";
-import {sweepPlan, type PlannedRun} from "../src/lib/rq/sweepPlan.js";
+import {cpSync, mkdirSync, writeFileSync} from "node:fs";
+import {PROGRESS_MANIFEST, RUN_MANIFEST, runManifestText} from "../src/lib/results/runManifest.js";
+import {GRID_SEEDS, POSTER_SEEDS, sweepPlan, type PlannedRun} from "../src/lib/rq/sweepPlan.js";
 import {defaultWarmup} from "../src/lib/train/settings.js";
 import {runScript, UsageError} from "./cli.js";
 import {formatSeconds, parseArgs} from "./progress.js";
@@ -17,7 +21,7 @@ import {finishedRun, type SweepBudget} from "./sweepRuns.js";
 
 await runScript(async () => {
   const args = parseArgs(process.argv.slice(2));
-  const known = ["study", "steps", "seeds", "poster-seeds", "groups", "jobs", "per-set", "retrieval", "root"];
+  const known = ["study", "steps", "seeds", "poster-seeds", "groups", "jobs", "per-set", "retrieval", "root", "status"];
   for (const key of args.keys()) if (!known.includes(key)) throw new UsageError(`unknown option --${key}; known: ${known.map((k) => `--${k}`).join(" ")}`);
   const study = args.get("study") ?? "rq1";
   if (study !== "rq1" && study !== "rq2") throw new UsageError(`--study "${study}": expected rq1 or rq2`);
@@ -39,8 +43,10 @@ await runScript(async () => {
     if (!list.every(positive) || new Set(list).size !== list.length) throw new UsageError(`--${flag} "${text}": expected distinct positive integers, e.g. 1,2,3`);
     return list.map(Number);
   };
-  const seeds = seedList("seeds", "1,2,3");
-  const posterSeeds = seedList("poster-seeds", args.has("seeds") ? args.get("seeds")! : "1,2,3,4,5,6,7,8");
+  const seeds = seedList("seeds", GRID_SEEDS.join(","));
+  const posterSeeds = seedList("poster-seeds", args.has("seeds") ? args.get("seeds")! : POSTER_SEEDS.join(","));
+  const statusOnly = args.get("status");
+  if (statusOnly !== undefined && statusOnly !== "true") throw new UsageError(`--status takes no value, got "${statusOnly}"`);
   const groups = args.get("groups") ?? "0";
   if (groups !== "1" && groups !== "0") throw new UsageError(`--groups "${groups}": expected 1 (batches of identity groups) or 0 (ordinary batches)`);
   const budget: SweepBudget = {steps, warmupSteps: defaultWarmup(steps), groupedBatches: groups === "1"};
@@ -85,7 +91,18 @@ await runScript(async () => {
     });
   }
 
+  // The finished runs in plan order: what the RQ1 page's interim analysis reads while the sweep is under way.
+  const writeProgress = () => {
+    mkdirSync(`${root}/${study}`, {recursive: true});
+    writeFileSync(`${root}/${study}/${PROGRESS_MANIFEST}`, runManifestText(jobs.filter(done).map((j) => ({name: j.label, dir: j.name}))));
+  };
   const todo = jobs.filter((j) => !done(j));
+  writeProgress();
+  if (statusOnly) {
+    for (const j of jobs) console.log(`${done(j) ? "done" : "to do"}  ${j.name}`);
+    console.log(`${study}: ${jobs.length - todo.length} of ${jobs.length} runs of ${steps} steps done; wrote ${root}/${study}/${PROGRESS_MANIFEST}`);
+    return;
+  }
   console.log(`${study}: ${jobs.length} runs of ${steps} steps (warm-up ${budget.warmupSteps}; eval ${perSet} images per set, ${retrieval} for retrieval), ${jobs.length - todo.length} already done, ${parallel} at a time`);
   const started = Date.now();
   let next = 0;
@@ -95,8 +112,10 @@ await runScript(async () => {
     Array.from({length: Math.min(parallel, todo.length)}, async () => {
       while (next < todo.length) {
         const j = todo[next++];
-        if (await train(j)) trained++;
-        else failed.push(j.name);
+        if (await train(j)) {
+          trained++;
+          writeProgress();
+        } else failed.push(j.name);
         const elapsed = (Date.now() - started) / 1000;
         const finished = trained + failed.length;
         console.log(`  ${trained}/${todo.length} done, ${failed.length} failed, ${formatSeconds(elapsed)} elapsed, ETA ${formatSeconds((elapsed / finished) * (todo.length - finished))}`);
@@ -105,10 +124,10 @@ await runScript(async () => {
   );
 
   if (failed.length > 0) {
-    console.error(`${failed.length} of ${todo.length} runs failed (${failed.join(", ")}); ${root}/${study}/index.json is left as it was`);
+    console.error(`${failed.length} of ${todo.length} runs failed (${failed.join(", ")}); ${root}/${study}/${RUN_MANIFEST} is left as it was`);
     process.exitCode = 1;
     return;
   }
-  writeFileSync(`${root}/${study}/index.json`, runManifestText(jobs.map((j) => ({name: j.label, dir: j.name}))));
-  console.log(`wrote ${root}/${study}/index.json (${jobs.length} runs) in ${formatSeconds((Date.now() - started) / 1000)}`);
+  writeFileSync(`${root}/${study}/${RUN_MANIFEST}`, runManifestText(jobs.map((j) => ({name: j.label, dir: j.name}))));
+  console.log(`wrote ${root}/${study}/${RUN_MANIFEST} (${jobs.length} runs) in ${formatSeconds((Date.now() - started) / 1000)}`);
 });

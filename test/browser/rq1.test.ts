@@ -13,7 +13,9 @@ async function open(assets: Record<string, unknown> = {}): Promise<{page: Page; 
   const errors: string[] = [];
   page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
   page.on("pageerror", (e) => errors.push(String(e)));
-  for (const [name, body] of Object.entries(assets)) {
+  // A test that serves its own sweep also hides the pre-registered one, whose verdict would share the page's selectors.
+  const served = "rq1-runs" in assets ? {"rq1-preregistered": {complete: false, manifest: null, runs: [], problems: []}, ...assets} : assets;
+  for (const [name, body] of Object.entries(served)) {
     await page.route(`**/_file/assets/rq/${name}.*.json`, (route) => route.fulfill({contentType: "application/json", body: JSON.stringify(body)}));
   }
   await page.goto(`${site.server.url}/notebooks/rq1`);
@@ -63,6 +65,33 @@ describe("the RQ1 page", () => {
       expect(await page.$$(".rq-verdict")).toHaveLength(0);
       expect(await page.$$(".rq-sweep-chart")).toHaveLength(0);
     }
+    await page.close();
+  });
+
+  it("shows the pre-registered sweep as the committed files have it", async () => {
+    const {page} = await open();
+    const root = "data/runs/preregistered/rq1";
+    const finished = existsSync(`${root}/progress.json`) ? (JSON.parse(readFileSync(`${root}/progress.json`, "utf8")) as {runs: unknown[]}).runs.length : 0;
+    const state = existsSync(`${root}/index.json`) ? "complete" : finished > 0 ? "interim" : "not-started";
+    expect(await page.getAttribute(".rq1-preregistered", "data-state")).toBe(state);
+    expect(await page.getAttribute(".rq1-preregistered", "data-planned")).toBe("55");
+    if (state === "interim") expect(await page.getAttribute(".rq1-preregistered", "data-finished")).toBe(String(finished));
+    expect(await page.$$(".rq1-preregistered-verdict")).toHaveLength(state === "not-started" ? 0 : 1);
+    await page.close();
+  });
+
+  it("calls a part-done pre-registered sweep an interim look, never the verdict, and shows each arm's seeds", async () => {
+    const runs = sweep([0, 0.75], [1, 2, 3], (l, s) => 0.4 + 0.02 * l + 0.005 * s).map((r) => ({...r, settings: {...r.settings, dr: true, steps: 1000}}));
+    const partial = {complete: false, manifest: "data/runs/preregistered/rq1/progress.json", runs, problems: []};
+    const {page, errors} = await open({"rq1-preregistered": partial});
+    expect(await page.getAttribute(".rq1-preregistered", "data-state")).toBe("interim");
+    expect(await page.getAttribute(".rq1-preregistered", "data-finished")).toBe("6");
+    expect(await page.textContent(".rq1-preregistered")).toContain("not the verdict");
+    const arms = await page.$$eval(".rq1-progress tbody tr", (trs) => trs.slice(0, 2).map((tr) => [(tr as HTMLElement).dataset.wd, (tr as HTMLElement).dataset.finished, (tr as HTMLElement).dataset.planned]));
+    expect(arms).toEqual([["0", "3", "8"], ["0.75", "3", "8"]]);
+    expect(await page.getAttribute(".rq1-preregistered-verdict", "data-complete")).toBe("false");
+    expect(await page.textContent(".rq1-preregistered-verdict .rq-headline")).toMatch(/distillation \(w_d = 0.75\)/);
+    expect(errors).toEqual([]);
     await page.close();
   });
 

@@ -11,6 +11,11 @@
  * both. Other fields are allowed and ignored.
  */
 export const RUN_MANIFEST = "index.json";
+/**
+ * The same format for a sweep still under way: the runs finished so far, rewritten by `npm run
+ * sweep` after each run. A sweep's index.json appears only once every run is done.
+ */
+export const PROGRESS_MANIFEST = "progress.json";
 export const RUN_FILE = "run.json";
 export const EVAL_RESULTS_FILE = "eval_results.jsonl";
 
@@ -57,9 +62,9 @@ export type ListedRuns =
   | {readonly manifest: null; readonly runs: readonly []; readonly problem: null}
   | {readonly manifest: string; readonly runs: readonly ManifestEntry[]; readonly problem: string | null};
 
-/** The runs `folder`/index.json lists. A broken manifest lists none and says why; it never throws. */
-export function readRunManifest(folder: string, read: ReadText): ListedRuns {
-  const manifest = `${folder}/${RUN_MANIFEST}`;
+/** The runs `folder`/`file` lists. A broken manifest lists none and says why; it never throws. */
+export function readRunManifest(folder: string, read: ReadText, file: typeof RUN_MANIFEST | typeof PROGRESS_MANIFEST = RUN_MANIFEST): ListedRuns {
+  const manifest = `${folder}/${file}`;
   const text = read(manifest);
   if (text === null) return {manifest: null, runs: [], problem: null};
   let value: unknown;

@@ -1,10 +1,12 @@
-import type {ReadText} from "../results/runManifest.js";
+import {PROGRESS_MANIFEST, RUN_MANIFEST, type ReadText} from "../results/runManifest.js";
 import {bundleRuns} from "./runBundle.js";
+import {PREREGISTERED_ROOT} from "./sweepPlan.js";
 
 /**
  * What the RQ pages read, gathered at build time (scripts/siteAssets.ts writes these under
  * src/assets/rq/ so the pages can name them with FileAttachment): the poster's tables, the
- * committed sweeps' runs, the teachers' evaluations and the recorded latency benchmark. A
+ * committed sweeps' runs (the pre-registered RQ1 sweep's finished runs while it is under way,
+ * marked incomplete), the teachers' evaluations and the recorded latency benchmark. A
  * missing sweep or benchmark is written as empty, never invented; the pages say so.
  */
 export const RQ_ASSET_DIR = "src/assets/rq";
@@ -27,10 +29,13 @@ export function rqAssets({read, list}: RqAssetSources): Record<string, string> {
     .sort()
     .map((f) => ({name: f.replace(/\.eval\.jsonl$/, ""), source: `data/teachers/${f}`, text: read(`data/teachers/${f}`) ?? ""}));
   const bench = read("data/bench/latency.json");
+  const preregistered = `${PREREGISTERED_ROOT}/rq1`;
+  const complete = read(`${preregistered}/${RUN_MANIFEST}`) !== null;
   return {
     "dmclip_rq1.csv": need("data/paper/dmclip_rq1.csv"),
     "dmclip_rq2.csv": need("data/paper/dmclip_rq2.csv"),
     "rq1-runs.json": JSON.stringify(bundleRuns("data/runs/rq1", read)),
+    "rq1-preregistered.json": JSON.stringify({complete, ...bundleRuns(preregistered, read, complete ? RUN_MANIFEST : PROGRESS_MANIFEST)}),
     "rq2-runs.json": JSON.stringify(bundleRuns("data/runs/rq2", read)),
     "teachers.json": JSON.stringify({teachers}),
     "latency.json": JSON.stringify({source: bench === null ? null : "data/bench/latency.json", bench: bench === null ? null : JSON.parse(bench)}),

@@ -1,4 +1,4 @@
-import {readRunManifest, RUN_FILE, type ReadText} from "../results/runManifest.js";
+import {readRunManifest, RUN_FILE, RUN_MANIFEST, type PROGRESS_MANIFEST, type ReadText} from "../results/runManifest.js";
 import type {EvalLine} from "../train/trainer.js";
 import {parseRunExport, type RunExport} from "../train/runExport.js";
 import type {TrainSettings} from "../train/settings.js";
@@ -29,11 +29,11 @@ export interface RunBundle {
 }
 
 /**
- * Collects the runs that `folder`/index.json lists. Nothing here throws on a bad run: each problem
+ * Collects the runs that `folder`/`file` lists. Nothing here throws on a bad run: each problem
  * is reported, so one damaged file does not hide the others (and no run is ever made up).
  */
-export function bundleRuns(folder: string, read: ReadText): RunBundle {
-  const {manifest, runs: listed, problem} = readRunManifest(folder, read);
+export function bundleRuns(folder: string, read: ReadText, file: typeof RUN_MANIFEST | typeof PROGRESS_MANIFEST = RUN_MANIFEST): RunBundle {
+  const {manifest, runs: listed, problem} = readRunManifest(folder, read, file);
   if (problem !== null) return {manifest, runs: [], problems: [`${manifest}: ${problem}`]};
   const runs: RunResult[] = [];
   const problems: string[] = [];

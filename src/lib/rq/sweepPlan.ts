@@ -1,3 +1,5 @@
+import {RQ1_PREREGISTRATION} from "./rq1Preregistration.js";
+
 /** The runs of one RQ study, before they are trained: what `npm run sweep` launches. */
 export interface PlannedRun {
   /** Folder name under data/runs/<study>/, e.g. "vim-wc0.25-wd0.75-seed1". */
@@ -22,6 +24,16 @@ export const RQ2_LAMBDA = 0.75;
 
 /** The four weightings the poster trained (λ = w_d): they get the extra seeds that decide RQ1. */
 export const POSTER_LAMBDAS: readonly number[] = [0, 0.25, 0.75, 1];
+
+/** Seeds of every grid point, and of the poster's weightings (as many as the pre-registration needs). */
+export const GRID_SEEDS: readonly number[] = [1, 2, 3];
+export const POSTER_SEEDS: readonly number[] = Array.from({length: RQ1_PREREGISTRATION.minimumSeeds}, (_, k) => k + 1);
+
+/**
+ * Where the pre-registered RQ1 sweep lives (`npm run sweep -- --study rq1 --root` this), apart
+ * from data/runs/rq1, the earlier 150-step sweep kept for comparison.
+ */
+export const PREREGISTERED_ROOT = "data/runs/preregistered";
 
 // Folder names must read 0.125, never 0.12500000000000003.
 const round = (x: number) => Math.round(x * 1000) / 1000;

@@ -66,12 +66,30 @@ describe("rqAssets", () => {
       "data/teachers/teacher-a.eval.jsonl": '{"key": "x", "metrics": {"main_metric": 1}}\n'
     };
     const assets = rqAssets({read: files(repo), list: (dir) => (dir === "data/teachers" ? ["teacher-a.ckpt", "teacher-a.eval.jsonl"] : [])});
-    expect(Object.keys(assets).sort()).toEqual([".gitignore", "dmclip_rq1.csv", "dmclip_rq2.csv", "latency.json", "rq1-runs.json", "rq2-runs.json", "teachers.json"]);
+    expect(Object.keys(assets).sort()).toEqual([".gitignore", "dmclip_rq1.csv", "dmclip_rq2.csv", "latency.json", "rq1-preregistered.json", "rq1-runs.json", "rq2-runs.json", "teachers.json"]);
+    expect(JSON.parse(assets["rq1-preregistered.json"])).toEqual({complete: false, manifest: null, runs: [], problems: []});
     expect(JSON.parse(assets["rq1-runs.json"]).runs.map((r: {source: string}) => r.source)).toEqual(["data/runs/rq1/a/run.json"]);
     expect(JSON.parse(assets["rq2-runs.json"])).toEqual({manifest: null, runs: [], problems: []});
     expect(JSON.parse(assets["teachers.json"]).teachers).toEqual([{name: "teacher-a", source: "data/teachers/teacher-a.eval.jsonl", text: repo["data/teachers/teacher-a.eval.jsonl"]}]);
     expect(JSON.parse(assets["latency.json"])).toEqual({source: null, bench: null});
     expect(assets[".gitignore"]).toBe("*\n");
+  });
+
+  it("gives the pre-registered sweep's finished runs while it is under way, and its index once complete", () => {
+    const run = runExport("r", {seed: 1}, () => 0.5);
+    const repo: Record<string, unknown> = {
+      "data/paper/dmclip_rq1.csv": "",
+      "data/paper/dmclip_rq2.csv": "",
+      "data/runs/preregistered/rq1/progress.json": {runs: [{name: "a", dir: "a"}]},
+      "data/runs/preregistered/rq1/a/run.json": run,
+      "data/runs/preregistered/rq1/b/run.json": run
+    };
+    const read = () => JSON.parse(rqAssets({read: files(repo), list: () => []})["rq1-preregistered.json"]);
+    expect(read()).toMatchObject({complete: false, manifest: "data/runs/preregistered/rq1/progress.json", problems: []});
+    expect(read().runs.map((r: {source: string}) => r.source)).toEqual(["data/runs/preregistered/rq1/a/run.json"]);
+    repo["data/runs/preregistered/rq1/index.json"] = {runs: [{name: "a", dir: "a"}, {name: "b", dir: "b"}]};
+    expect(read()).toMatchObject({complete: true, manifest: "data/runs/preregistered/rq1/index.json"});
+    expect(read().runs).toHaveLength(2);
   });
 
   it("fails naming a missing poster table", () => {

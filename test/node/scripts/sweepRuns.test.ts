@@ -64,7 +64,8 @@ describe("npm run sweep's options", () => {
       [["--steps", "abc"], '--steps "abc": expected a positive integer'],
       [["--study", "rq3"], '--study "rq3": expected rq1 or rq2'],
       [["--poster-seeds", "0,1"], '--poster-seeds "0,1": expected distinct positive integers, e.g. 1,2,3'],
-      [["--groups", "yes"], '--groups "yes": expected 1 (batches of identity groups) or 0 (ordinary batches)']
+      [["--groups", "yes"], '--groups "yes": expected 1 (batches of identity groups) or 0 (ordinary batches)'],
+      [["--status", "now"], '--status takes no value, got "now"']
     ] as const) {
       const result = spawnSync(process.execPath, ["--import", "tsx", "scripts/sweep.ts", ...argv, "--root", join(tmpdir(), "no-sweep")], {encoding: "utf8"});
       expect(result.status, argv.join(" ")).toBe(2);
@@ -72,3 +73,22 @@ describe("npm run sweep's options", () => {
     }
   });
 });
+
+describe("npm run sweep --status", () => {
+  it("lists every planned run as done or to do, writes progress.json with the finished ones, and trains nothing", () => {
+    const root = mkdtempSync(join(tmpdir(), "sweep-status-"));
+    cpSync(runWith(current), `${root}/rq1/${plan.name}`, {recursive: true});
+    // A stale run (another seed's folder holding a cut-short run) is not listed.
+    cpSync(runWith((r) => (current(r), (r.environment.stepsDone = 41))), `${root}/rq1/vim-wc1-wd0-seed1`, {recursive: true});
+    const argv = ["--study", "rq1", "--steps", "150", "--groups", "1", "--seeds", "1", "--root", root, "--status"];
+    const result = spawnSync(process.execPath, ["--import", "tsx", "scripts/sweep.ts", ...argv], {encoding: "utf8"});
+    expect(result.status, result.stderr).toBe(0);
+    const lines = result.stdout.trim().split("\n");
+    expect(lines).toContain(`done  ${plan.name}`);
+    expect(lines).toContain("to do  vim-wc1-wd0-seed1");
+    expect(lines.at(-1)).toBe(`rq1: 1 of ${sweepPlan("rq1", [1]).length} runs of 150 steps done; wrote ${root}/rq1/progress.json`);
+    expect(JSON.parse(readFileSync(`${root}/rq1/progress.json`, "utf8"))).toEqual({runs: [{name: plan.label, dir: plan.name}]});
+    expect(() => readFileSync(`${root}/rq1/index.json`)).toThrow();
+  });
+});
+
