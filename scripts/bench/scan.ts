@@ -1,7 +1,8 @@
 // Benchmark of the selective scan: reference (tf ops per position) against the fused kernels,
 // forward and forward+backward, at batch 16, state 16, channels 64 and 128, lengths 64 to 4096,
-// on Node's cpu and wasm backends and on Chromium's wasm. Writes data/bench/scan.json and prints
-// a table. Usage: npx tsx scripts/bench/scan.ts [--no-browser]
+// on Node's cpu and wasm backends and on Chromium's wasm, beside PyTorch CPU's reference loop
+// (scan_torch.py, one thread) on the same cells in the same run. Writes data/bench/scan.json and
+// prints a table. Usage: npx tsx scripts/bench/scan.ts [--no-browser] [--no-torch]
 import {mkdirSync, writeFileSync} from "node:fs";
 import os from "node:os";
 import * as tf from "@tensorflow/tfjs";
@@ -10,12 +11,26 @@ import {scanBackward, scanForward, type ScanArrays} from "../../src/lib/mamba/ke
 import {timeScan, type ScanTiming, type ScanTimingCase, type TimingOptions} from "../../src/lib/mamba/scanTiming.js";
 import {installSpeedFixes} from "../../src/lib/runtime/speedFixes.js";
 import {bundleEntry, launchChromium, openPage, serveStatic} from "../../test/browser/harness.js";
+import {runTorch, TORCH_OMP_WAIT_POLICY, torchMissing} from "./torchPeer.js";
 
 const BATCH = 16;
 const STATE = 16;
 const CHANNELS = [64, 128];
 const LENGTHS = [64, 256, 1024, 4096];
 const OUT = "data/bench/scan.json";
+const TORCH_SCRIPT = "scripts/bench/scan_torch.py";
+const TORCH_THREADS = 1;
+/** The issue's goal: the fused forward+backward at B16 L64 D64 N16 in at most this share of PyTorch's time. */
+const GOAL_VS_TORCH = 0.35;
+
+interface TorchCell {
+  length: number;
+  channels: number;
+  mode: ScanTimingCase["mode"];
+  medianMs: number;
+  minMs: number;
+  medianCpuMs: number;
+}
 
 type Environment = "node" | "chromium";
 interface Row extends ScanTiming {
@@ -206,16 +221,42 @@ function perTokenSpread(rows: Row[]) {
   return out;
 }
 
+/** PyTorch's reference loop on every cell, one thread; the reason instead where it cannot run. */
+function benchTorch(): {cells: TorchCell[]; torch: string} | {skipped: string} {
+  const missing = torchMissing();
+  if (missing) return {skipped: missing};
+  const r = runTorch<{torch: string; cells: TorchCell[]}>(TORCH_SCRIPT, [
+    "--batch", String(BATCH), "--state", String(STATE), "--channels", CHANNELS.join(","), "--lengths", LENGTHS.join(","), "--threads", String(TORCH_THREADS)
+  ]);
+  for (const c of r.cells) console.log(`torch ${TORCH_THREADS} thread D${c.channels} L${c.length} ${c.mode}: ${c.minMs.toFixed(1)} ms (cpu ${c.medianCpuMs.toFixed(1)} ms)`);
+  return r;
+}
+
+/** The fused kernel's time over PyTorch's on each cell both timed, Node wasm: fastest run (wall) and median CPU time. */
+function versusTorch(rows: Row[], cells: TorchCell[]) {
+  return cells.flatMap((t) => {
+    const f = find(rows, "node", "wasm", t.channels, t.length, "fused", t.mode);
+    if (!f) return [];
+    const ratio = (a: number, b: number) => Number((a / b).toFixed(3));
+    return [{channels: t.channels, length: t.length, mode: t.mode, fusedMinMs: f.minMs, torchMinMs: t.minMs, wallRatio: ratio(f.minMs, t.minMs), ...(f.medianCpuMs === undefined ? {} : {cpuRatio: ratio(f.medianCpuMs, t.medianCpuMs)})}];
+  });
+}
+
 async function main(): Promise<void> {
   const withBrowser = !process.argv.includes("--no-browser");
+  const withTorch = !process.argv.includes("--no-torch");
   const started = new Date().toISOString();
   const loadAverageStart = os.loadavg();
   const rows: Row[] = [];
   const skipped: Skip[] = [];
+  // PyTorch first: its cells take a minute, and a failure there should not waste the rest.
+  const torch = withTorch ? benchTorch() : {skipped: "not requested (--no-torch)"};
   const kernel = kernelOnly();
   await benchNode(rows, skipped);
   const userAgent = withBrowser ? await benchChromium(rows, skipped) : null;
+  const vsTorch = "cells" in torch ? versusTorch(rows, torch.cells) : [];
   const target = find(rows, "node", "wasm", 64, 64, "fused", "forward+backward");
+  const targetVsTorch = vsTorch.find((v) => v.channels === 64 && v.length === 64 && v.mode === "forward+backward");
   const result = {
     benchmark: "selective scan, reference vs fused, forward and forward+backward (the gradient of every input)",
     started,
@@ -241,8 +282,13 @@ async function main(): Promise<void> {
       minMs: target.minMs,
       medianCpuMs: target.medianCpuMs,
       goalMs: 25,
-      pytorchReferenceLoopMs: "~23-25 (the lead's measurement on the same 2 cores)"
+      goalVsTorch: GOAL_VS_TORCH,
+      vsTorch: targetVsTorch ?? null
     },
+    torch: "cells" in torch
+      ? {script: TORCH_SCRIPT, version: torch.torch, threads: TORCH_THREADS, ompWaitPolicy: TORCH_OMP_WAIT_POLICY, what: "PyTorch's reference loop, one position at a time (state-spaces/mamba's selective_scan_ref), forward under no_grad and forward + autograd of every input", cells: torch.cells}
+      : torch,
+    fusedVsTorch: vsTorch,
     perTokenSpread: perTokenSpread(rows),
     kernelOnly: {
       what: "the WebAssembly SIMD kernel alone, forward + backward, fastest of 3 runs in CPU time (Node)",
@@ -257,6 +303,10 @@ async function main(): Promise<void> {
   if (target) {
     const t = [`fastest ${target.minMs.toFixed(1)} ms`, `median ${target.medianMs.toFixed(1)} ms`, `median CPU ${target.medianCpuMs?.toFixed(1)} ms`];
     console.log(`target cell (Node wasm fused fwd+bwd, B16 L64 D64 N16): ${t.join(", ")}; goal ≤ 25 ms`);
+  }
+  if (targetVsTorch) {
+    const cpu = targetVsTorch.cpuRatio === undefined ? "" : `, ${targetVsTorch.cpuRatio}× by median CPU time`;
+    console.log(`target cell against PyTorch's loop in this run: ${targetVsTorch.wallRatio}× its time by fastest run${cpu}; goal ≤ ${GOAL_VS_TORCH}×`);
   }
   for (const s of result.perTokenSpread) {
     const cpu = s.cpuSpread === undefined ? "" : `, by CPU time ${(s.cpuSpread * 100).toFixed(0)}%`;

@@ -22,6 +22,7 @@ from torch import nn
 # The ViTs are the teachers' own PyTorch model (scripts/data/teachers_torch.py, tested against src/lib/clip).
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data"))
 from teachers_torch import Vit  # noqa: E402
+from scan_torch import selective_scan  # noqa: E402
 
 # The presets of src/lib/clip/presets.ts and src/lib/mamba/vimEncoder.ts.
 VIT = dict(kind="vit", imageSize=64, patchSize=8, depth=4, heads=4, embedDim=64, image=64, embed=64)
@@ -63,25 +64,13 @@ class SelectiveSSM(nn.Module):
         self.D = nn.Parameter(torch.ones(d_inner))
 
     def forward(self, x, z):
-        b, l, d = x.shape
+        l = x.shape[1]
         padded = F.pad(x, (0, 0, self.d_conv - 1, 0))
         conv = self.conv_bias + sum(padded[:, k : k + l] * self.conv_weight[k] for k in range(self.d_conv))
         u = F.silu(conv)
         delta_raw, B, C = self.x_proj(u).split([self.dt_rank, self.d_state, self.d_state], -1)
         delta = F.softplus(self.dt_proj(delta_raw))
-        A = -torch.exp(self.A_log)
-        # state-spaces/mamba's selective_scan_ref (its CPU path), one position at a time; unbind
-        # rather than indexing, whose backward would write a full-size gradient per position.
-        deltaA = torch.exp(delta.unsqueeze(-1) * A).unbind(1)
-        deltaBu = (delta.unsqueeze(-1) * B.unsqueeze(2) * u.unsqueeze(-1)).unbind(1)
-        Cs = C.unsqueeze(2).unbind(1)
-        h = x.new_zeros(b, d, self.d_state)
-        ys = []
-        for i in range(l):
-            h = deltaA[i] * h + deltaBu[i]
-            ys.append((h * Cs[i]).sum(-1))
-        y = torch.stack(ys, 1) + u * self.D
-        return y * F.silu(z)
+        return selective_scan(u, delta, -torch.exp(self.A_log), B, C, D=self.D, z=z)
 
 
 class VimMixer(nn.Module):

@@ -27,6 +27,8 @@ export const STEP_CONFIGS: Record<StepModel, VitConfig | VimConfig> = {
 export interface TrainingStep {
   readonly model: StepModel;
   readonly config: VitConfig | VimConfig;
+  /** What the step trains, for tests that compare its weights across backends. */
+  readonly encoder: ImageEncoder;
   readonly batch: number;
   /** Tokens per image: patches plus the class token. */
   readonly tokens: number;
@@ -43,11 +45,17 @@ export function isStepModel(name: unknown): name is StepModel {
   return typeof name === "string" && (STEP_MODELS as readonly string[]).includes(name);
 }
 
-/** A ready-to-run step of `model` at its default size on the active backend. */
-export function trainingStep(model: StepModel, {batch = 64, seed = 1}: {batch?: number; seed?: number} = {}): TrainingStep {
+/**
+ * A ready-to-run step of `model` on the active backend, at its default size unless `config` (of
+ * the same kind) resizes it: GPU emulators in tests take a small one.
+ */
+export function trainingStep(
+  model: StepModel,
+  {batch = 64, seed = 1, config = STEP_CONFIGS[model]}: {batch?: number; seed?: number; config?: VitConfig | VimConfig} = {}
+): TrainingStep {
   if (!isStepModel(model)) throw new Error(`trainingStep: model must be one of ${STEP_MODELS.join(", ")}, got ${String(model)}`);
   if (!Number.isInteger(batch) || batch < 2) throw new Error(`trainingStep: batch must be an integer ≥ 2, got ${batch}`);
-  const config = STEP_CONFIGS[model];
+  if (config.kind !== STEP_CONFIGS[model].kind) throw new Error(`trainingStep: config.kind must be ${STEP_CONFIGS[model].kind} for ${model}, got ${config.kind}`);
   const encoder: ImageEncoder = config.kind === "vit" ? new VitEncoder(config) : new VimEncoder(config);
   const rng = new Rng(seed);
   const side = config.imageSize;
@@ -59,6 +67,7 @@ export function trainingStep(model: StepModel, {batch = 64, seed = 1}: {batch?: 
   return {
     model,
     config,
+    encoder,
     batch,
     tokens: 1 + (side / config.patchSize) ** 2,
     parameters: encoder.params.count(),
