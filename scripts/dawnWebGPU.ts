@@ -12,7 +12,7 @@ import {probeWebGPU, type BackendProbe} from "../src/lib/runtime/backendSelectio
  * GPU on the CPU, so what it runs checks kernels rather than timing them.
  */
 
-export const CHROMIUM_DIR = "/usr/lib/chromium";
+const CHROMIUM_DIR = "/usr/lib/chromium";
 const VULKAN_LOADER = "libvulkan.so.1";
 const SWIFTSHADER_ICD = "vk_swiftshader_icd.json";
 // glibc's, which os.constants.dlopen does not list: the library stays loaded after a failed load.
@@ -55,7 +55,8 @@ export function installDawnWebGPU(): Promise<BackendProbe> {
 
 async function install(): Promise<BackendProbe> {
   if (process.platform !== "linux") throw new WebGPUUnavailable(`WebGPU in Node is set up for Linux (Dawn over Vulkan), not ${process.platform}`);
-  if (!process.env.VK_ICD_FILENAMES) {
+  const driverChosen = Boolean(process.env.VK_ICD_FILENAMES);
+  if (!driverChosen) {
     for (const file of [VULKAN_LOADER, SWIFTSHADER_ICD]) {
       if (!existsSync(join(CHROMIUM_DIR, file))) {
         throw new WebGPUUnavailable(
@@ -78,13 +79,16 @@ async function install(): Promise<BackendProbe> {
   const probe = await probeWebGPU();
   if (!probe.available) {
     throw new WebGPUUnavailable(
-      `WebGPU in Node: Dawn found no adapter (${probe.detail}) with VK_ICD_FILENAMES=${process.env.VK_ICD_FILENAMES}; ` +
-        `that driver needs the Vulkan loader, ${VULKAN_LOADER}, on the library path (unset the variable for Chromium's SwiftShader)`
+      driverChosen
+        ? `WebGPU in Node: Dawn found no adapter with VK_ICD_FILENAMES=${process.env.VK_ICD_FILENAMES} (${probe.detail}); ` +
+            `that driver needs the Vulkan loader, ${VULKAN_LOADER}, on the library path; unset the variable for Chromium's SwiftShader`
+        : `WebGPU in Node: Dawn found no adapter on Chromium's SwiftShader driver in ${CHROMIUM_DIR} (${probe.detail})`
     );
   }
   // tfjs registers its webgpu factory only if navigator.gpu exists when its package is first
-  // imported, which in Node it never does; this is that factory, minus canvas formats. The
-  // adapter's own limits replace WebGPU's defaults, which cap a buffer at 256 MB.
+  // imported, which in Node it never does; this is that factory without the optional features
+  // (timestamp queries, bgra8unorm storage) training does not use. The adapter's own limits
+  // replace WebGPU's defaults, which cap a storage binding at 128 MiB.
   tf.registerBackend("webgpu", async () => {
     const adapter = await gpu.requestAdapter({powerPreference: "high-performance"});
     if (!adapter) throw new WebGPUUnavailable("WebGPU in Node: the adapter went away");
