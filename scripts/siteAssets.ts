@@ -5,7 +5,8 @@
 //    bundler keeps the package's `import "fs"` (its package.json maps fs to false for browsers,
 //    which Framework ignores), and the page then fails to load; esbuild honours that mapping.
 //    tfjs-core and tfjs-backend-cpu stay external, so the page shares one tfjs engine;
-// 3. the training worker, bundled whole (it has its own tfjs) into src/assets/trainer-worker.js;
+// 3. the training worker, bundled whole (it has its own tfjs) into src/assets/trainer-worker.js,
+//    and the batch worker it starts into src/assets/batch-worker.js;
 // 4. the source glyphs and the reinforced set under src/assets/data;
 // 5. what the RQ pages read (the poster's tables, committed sweeps, teachers' evaluations, the
 //    latency benchmark) under src/assets/rq, gathered by the rq library;
@@ -41,12 +42,12 @@ await build({
 });
 
 await build({
-  entryPoints: ["src/workers/trainerWorker.ts"],
+  entryPoints: {"trainer-worker": "src/workers/trainerWorker.ts", "batch-worker": "src/workers/batchWorker.ts"},
   bundle: true,
   format: "esm",
   platform: "browser",
   target: "es2022",
-  outfile: "src/assets/trainer-worker.js",
+  outdir: "src/assets",
   logLevel: "error"
 });
 

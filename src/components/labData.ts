@@ -26,4 +26,9 @@ export const REINFORCED_FILES: Record<string, string> = {
 
 export const TRAINER_WORKER = FileAttachment("../assets/trainer-worker.js").href;
 
-export const WORKER_DATA: WorkerData = {wasmPaths: WASM_FILES, sources: SOURCE_FILES, reinforced: REINFORCED_FILES};
+export const WORKER_DATA: WorkerData = {
+  wasmPaths: WASM_FILES,
+  sources: SOURCE_FILES,
+  reinforced: REINFORCED_FILES,
+  batchWorker: FileAttachment("../assets/batch-worker.js").href
+};

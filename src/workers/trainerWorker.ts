@@ -10,14 +10,14 @@ import {loadSources} from "../lib/data/sources.js";
 import {EmbeddingProbe} from "../lib/embed/embeddingProbe.js";
 import {umapLayout} from "../lib/embed/umap.js";
 import {selectBackend} from "../lib/runtime/backendSelection.js";
-import {reinforcedSource} from "../lib/train/batchSource.js";
 import {decodeCheckpoint, encodeCheckpoint} from "../lib/train/checkpoint.js";
 import {clipEncoders, suiteEvaluator} from "../lib/train/clipEncoders.js";
 import {labTokenizer, studentModel} from "../lib/train/models.js";
 import {RunRecorder} from "../lib/train/runRecorder.js";
 import type {TrainSettings} from "../lib/train/settings.js";
+import {prefetchedSource, type BatchWorker} from "../lib/train/prefetchedSource.js";
 import {Trainer} from "../lib/train/trainer.js";
-import type {BatchView, WorkerData, WorkerMessage, WorkerRequest, WorkerStatus} from "../lib/train/workerProtocol.js";
+import type {BatchView, BatchWorkerData, WorkerData, WorkerMessage, WorkerRequest, WorkerStatus} from "../lib/train/workerProtocol.js";
 
 /** Live evaluations use small sets (a few seconds); exports and the CLI use the full ones. */
 const LIVE_EVAL = {perSet: 100, retrievalCount: 200, keys: undefined as string[] | undefined};
@@ -49,7 +49,8 @@ async function init(requested: string, data: WorkerData, settings: Partial<Train
     {
       tokenizer,
       createModel: (s) => studentModel(s.student, tokenizer, s.seed),
-      createSource: async (s) => reinforcedSource(set, sources, s),
+      // Batches are drawn in a nested worker while this one computes the step.
+      createSource: async (s) => prefetchedSource(() => nestedBatchWorker(data.batchWorker), set, {sources: data.sources, reinforced: data.reinforced}, s),
       evaluate: suiteEvaluator(sources, LIVE_EVAL)
     },
     settings
@@ -58,6 +59,24 @@ async function init(requested: string, data: WorkerData, settings: Partial<Train
   recorder = new RunRecorder(t, {backend: choice.backend, machine: navigator.userAgent});
   t.on((event) => post({type: "event", event, status: status(t)}));
   return status(t);
+}
+
+/** The batch worker at `url`, nested in this one, as prefetchedSource's BatchWorker. */
+function nestedBatchWorker(url: string): BatchWorker<BatchWorkerData> {
+  const worker = new Worker(url, {type: "module"});
+  return {
+    post: (request) => worker.postMessage(request),
+    listen(reply, fail) {
+      worker.onmessage = (event) => reply(event.data);
+      worker.onerror = (event) => {
+        // Handled here: unhandled, it would reach the page as this training worker's own failure.
+        event.preventDefault();
+        fail(new Error(event.message || `its script ${url} did not load or threw`));
+      };
+      worker.onmessageerror = () => fail(new Error("a batch could not be read from its message"));
+    },
+    terminate: () => worker.terminate()
+  };
 }
 
 /** Cosine similarities of the first n images against the first n captions, student and teachers. */

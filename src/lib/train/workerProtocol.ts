@@ -10,7 +10,12 @@ export interface WorkerData {
   sources: Record<string, string>;
   /** The reinforced set by file name (manifest.json, shard-00000.bin, …). */
   reinforced: Record<string, string>;
+  /** The script of the worker that draws batches ahead of the steps (src/workers/batchWorker.ts). */
+  batchWorker: string;
 }
+
+/** What the batch worker reads: the data's URLs, as the training worker got them. */
+export type BatchWorkerData = Pick<WorkerData, "sources" | "reinforced">;
 
 /** Requests from the page; each carries an id that its reply echoes. */
 export type WorkerRequest =
