@@ -151,6 +151,7 @@ describe("prefetchedSource: failures", () => {
     const script: BatchWorkerReply[] = [{type: "batch", batch: batch(1)}, {type: "batch", batch: batch(2)}, {type: "error", message: "scene 7: bad glyph"}, {type: "batch", batch: batch(4)}];
     const requests: BatchWorkerRequest<null>[] = [];
     let terminated = 0;
+    let listener: (m: BatchWorkerReply) => void = () => {};
     const fake: BatchWorker<null> = {
       post(request) {
         requests.push(request);
@@ -162,7 +163,6 @@ describe("prefetchedSource: failures", () => {
       listen: (reply) => void (listener = reply),
       terminate: () => void terminated++
     };
-    let listener: (m: BatchWorkerReply) => void = () => {};
     const source = prefetchedSource(() => fake, tiny, null, {batchSize: 8, seed: 1, groupedBatches: false});
     expect(requests.map((r) => r.type)).toEqual(["open", "next", "next"]);
     expect((await source.next()).captions).toEqual(["1"]);
