@@ -1,6 +1,8 @@
 import * as tf from "@tensorflow/tfjs";
 import {beforeAll, describe, expect, it} from "vitest";
 import {fusedScanAvailable, selectiveScan, type SelectiveScanInputs} from "../../../src/lib/mamba/selectiveScan.js";
+import {computeOnHost} from "../../../src/lib/mamba/kernels/hostTensors.js";
+import type {Heap} from "../../../src/lib/mamba/kernels/simdModule.js";
 import {NODE_BACKENDS, useBackend} from "../backends.js";
 import {disposeInputs, fusedVsReference, SCAN_CASES, SCAN_INPUT_NAMES, scanInputs, scanWithGradients, type ScanCase} from "./scanCases.js";
 
@@ -20,6 +22,19 @@ describe.each(NODE_BACKENDS)("selectiveScan on %s", (backend) => {
     const expected = ["y", ...SCAN_INPUT_NAMES.filter((k) => (k === "D" ? c.withD : k === "z" ? c.withZ : k === "deltaBias" ? c.withBias : true))];
     expect(Object.keys(errors).sort()).toEqual(expected.sort());
     for (const [name, err] of Object.entries(errors)) expect(err, name).toBeLessThanOrEqual(1e-4);
+  });
+
+  it("hands the kernels the heap to work in on wasm only", () => {
+    const x = tf.zeros([2, 3]);
+    let heap: Heap | undefined;
+    const [out] = computeOnHost(tf.backend(), [x], [[2, 3]], (_, [o], h) => {
+      o.fill(1);
+      heap = h;
+    }, 8);
+    expect(heap !== undefined, "heap").toBe(backend === "wasm");
+    if (heap) expect(heap.scratch.buffer).toBe(heap.memory.buffer);
+    tf.backend().disposeData(out.dataId);
+    x.dispose();
   });
 
   it("keeps the tensor count flat over forward and backward, both impls", () => {

@@ -1,13 +1,14 @@
 import type * as tf from "@tensorflow/tfjs";
 import {computeOnHost} from "./hostTensors.js";
-import {scanBackward, scanForward, simdScanSupported, type ScanArrays, type ScanDims, type ScanGradArrays} from "./scanSimd.js";
+import {scanBackward, scanForward, scanScratchFloats, simdScanSupported, type ScanArrays, type ScanDims, type ScanGradArrays} from "./scanSimd.js";
 import {
   packScanInputs, registerKernelOnce, scanAttrs, SELECTIVE_SCAN, SELECTIVE_SCAN_GRAD, unpackScanInputs, type ScanParts
 } from "./scanKernel.js";
 
 /**
  * The selective scan on tfjs's CPU-side backends (cpu and wasm): both keep tensors in memory
- * that JavaScript can read, so one WebAssembly SIMD kernel (scanSimd.ts) serves both.
+ * that JavaScript can read, so one WebAssembly SIMD kernel (scanSimd.ts) serves both; on wasm it
+ * works on the tensors in the backend's heap.
  */
 
 function dimsOf(parts: ScanParts<tf.TensorInfo>): ScanDims {
@@ -24,9 +25,10 @@ function named<T>(parts: ScanParts<unknown>, values: T[]): ScanParts<T> {
 const forwardKernel: tf.KernelFunc = ({inputs, backend, attrs}) => {
   const a = scanAttrs(attrs);
   const {parts} = unpackScanInputs(inputs as unknown as tf.TensorInfo[], a);
-  const [y] = computeOnHost(backend, packScanInputs(parts), [parts.u.shape], (values, [out]) => {
-    scanForward(named(parts, values) as ScanArrays, dimsOf(parts), a, out);
-  });
+  const dims = dimsOf(parts);
+  const [y] = computeOnHost(backend, packScanInputs(parts), [parts.u.shape], (values, [out], heap) => {
+    scanForward(named(parts, values) as ScanArrays, dims, a, out, heap);
+  }, scanScratchFloats(dims));
   return y;
 };
 
@@ -34,10 +36,11 @@ const backwardKernel: tf.KernelFunc = ({inputs, backend, attrs}) => {
   const a = scanAttrs(attrs);
   const {parts, rest: [dy]} = unpackScanInputs(inputs as unknown as tf.TensorInfo[], a);
   const present = packScanInputs(parts);
-  return computeOnHost(backend, [...present, dy], present.map((t) => t.shape), (values, outs) => {
+  const dims = dimsOf(parts);
+  return computeOnHost(backend, [...present, dy], present.map((t) => t.shape), (values, outs, heap) => {
     const grads = named(parts, outs) as ScanGradArrays;
-    scanBackward(named(parts, values.slice(0, -1)) as ScanArrays, values[values.length - 1], dimsOf(parts), a, grads);
-  });
+    scanBackward(named(parts, values.slice(0, -1)) as ScanArrays, values[values.length - 1], dims, a, grads, heap);
+  }, scanScratchFloats(dims));
 };
 
 /** Registers the fused kernels for cpu and wasm where the engine runs WebAssembly SIMD. */

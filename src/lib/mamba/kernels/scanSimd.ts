@@ -1,4 +1,4 @@
-import {arena, getRows, instantiate, layout, putRows, validates} from "./simdModule.js";
+import {arena, getRows, instantiate, layout, placeAt, putRows, validates, type Heap} from "./simdModule.js";
 import {BACKWARD_PARAMS, FORWARD_PARAMS, scanModuleBytes, type BackwardParam, type ForwardParam} from "./scanSimdCode.js";
 
 /** Sizes of one selective scan: u is [batch, length, channels], A is [channels, state]. */
@@ -42,12 +42,14 @@ interface ScanInstance {
  */
 const CHUNK = 64;
 
-let bytes: Uint8Array<ArrayBuffer> | null = null;
-let instance: ScanInstance | null = null;
+const bytes = new Map<boolean, Uint8Array<ArrayBuffer>>();
+let own: ScanInstance | null = null;
+const onHeap = new WeakMap<WebAssembly.Memory, ScanInstance>();
 
-function moduleBytes(): Uint8Array<ArrayBuffer> {
-  bytes ??= scanModuleBytes();
-  return bytes;
+function moduleBytes(importMemory = false): Uint8Array<ArrayBuffer> {
+  let b = bytes.get(importMemory);
+  if (!b) bytes.set(importMemory, (b = scanModuleBytes(importMemory)));
+  return b;
 }
 
 /** Whether this JavaScript engine runs WebAssembly with 128-bit SIMD (every current browser and Node does). */
@@ -55,25 +57,19 @@ export function simdScanSupported(): boolean {
   return validates(moduleBytes());
 }
 
-function scanInstance(): ScanInstance {
-  if (!instance) {
-    const exports = instantiate(moduleBytes());
-    instance = {
-      memory: exports.memory as WebAssembly.Memory,
-      forward: exports.forward as ScanInstance["forward"],
-      backward: exports.backward as ScanInstance["backward"]
-    };
-  }
-  return instance;
-}
-
-/** Sequence b of a [batch, length, channels] array into a [length, padded] region, and back. */
-function putSequence(mem: Float32Array, byteOffset: number, src: Float32Array, b: number, dims: ScanDims, padded: number): void {
-  putRows(mem, byteOffset, src, b * dims.length, dims.length, dims.channels, padded);
-}
-
-function getSequence(mem: Float32Array, byteOffset: number, dst: Float32Array, b: number, dims: ScanDims, padded: number): void {
-  getRows(mem, byteOffset, dst, b * dims.length, dims.length, dims.channels, padded);
+/** The kernel with its own memory, or one working in `memory` (a heap it imports). */
+function scanInstance(memory?: WebAssembly.Memory): ScanInstance {
+  const cached = memory ? onHeap.get(memory) : own;
+  if (cached) return cached;
+  const exports = instantiate(moduleBytes(!!memory), memory);
+  const made = {
+    memory: memory ?? (exports.memory as WebAssembly.Memory),
+    forward: exports.forward as ScanInstance["forward"],
+    backward: exports.backward as ScanInstance["backward"]
+  };
+  if (memory) onHeap.set(memory, made);
+  else own = made;
+  return made;
 }
 
 /** A [channels, state] matrix transposed into the kernel's [state, padded] layout. */
@@ -89,31 +85,77 @@ function regions(dims: ScanDims, padded: number) {
   return {rows, seq, channels, matrix: dims.state * padded * 4, vectors: dims.state * 16};
 }
 
-/** y = selective scan of `x`, computed one sequence at a time (docs/method.md, "The selective scan (Mamba)"). */
-export function scanForward(x: ScanArrays, dims: ScanDims, {deltaSoftplus, reverse = false}: ScanFlags, y: Float32Array = new Float32Array(dims.batch * dims.length * dims.channels)): Float32Array {
+/**
+ * Where the kernel finds sequence b of each [batch, length, ·] array. In place on the wasm
+ * backend's heap when the channels fill whole vectors: the addresses step through the tensors
+ * themselves and nothing is copied. Otherwise (the cpu backend, or padding needed) through one
+ * region per array in the kernel's own memory: `load` copies sequence b in, `store` copies the
+ * outputs back. `scratch` holds the kernel's own regions (zeroed), `mem` views its memory.
+ */
+interface Placement<R extends string, S extends string> {
+  kernel: ScanInstance;
+  mem: Float32Array;
+  scratch: Record<S, number>;
+  load(b: number): Record<R, number>;
+  store(b: number): void;
+}
+
+function place<R extends string, S extends string>(
+  dims: ScanDims, padded: number, rows: Record<R, Float32Array | undefined>, outputs: readonly NoInfer<R>[], seqArrays: readonly NoInfer<R>[],
+  scratchSizes: Record<S, number>, heap?: Heap
+): Placement<R, S> {
+  const r = regions(dims, padded);
+  const names = (Object.keys(rows) as R[]).filter((k) => rows[k] !== undefined);
+  const sizeOf = (k: R) => (seqArrays.includes(k) ? r.seq : r.rows);
+  if (heap && padded === dims.channels) {
+    const kernel = scanInstance(heap.memory);
+    const mem = new Float32Array(heap.memory.buffer);
+    const scratch = placeAt(mem, heap.scratch.byteOffset, layout(scratchSizes));
+    const load = (b: number) => Object.fromEntries(names.map((k) => [k, (rows[k] as Float32Array).byteOffset + b * sizeOf(k)])) as Record<R, number>;
+    return {kernel, mem, scratch, load, store: () => undefined};
+  }
   const kernel = scanInstance();
+  const sizes = {...Object.fromEntries(names.map((k) => [k, sizeOf(k)])), ...scratchSizes} as Record<R | S, number>;
+  const {at, bytes: total} = layout(sizes);
+  const mem = arena(kernel.memory, total);
+  const copy = (k: R, b: number, into: boolean) => {
+    const [array, perRow, width] = [rows[k] as Float32Array, seqArrays.includes(k) ? dims.state : dims.channels, seqArrays.includes(k) ? dims.state : padded];
+    (into ? putRows : getRows)(mem, at[k], array, b * dims.length, dims.length, perRow, width);
+  };
+  return {
+    kernel, mem, scratch: at,
+    load: (b) => {
+      for (const k of names) if (!outputs.includes(k)) copy(k, b, true);
+      return at;
+    },
+    store: (b) => {
+      for (const k of outputs) if (rows[k]) copy(k, b, false);
+    }
+  };
+}
+
+/** y = selective scan of `x`, computed one sequence at a time (docs/method.md, "The selective scan (Mamba)"). */
+export function scanForward(
+  x: ScanArrays, dims: ScanDims, {deltaSoftplus, reverse = false}: ScanFlags, y: Float32Array = new Float32Array(dims.batch * dims.length * dims.channels), heap?: Heap
+): Float32Array {
   const padded = Math.ceil(dims.channels / 4) * 4;
   const r = regions(dims, padded);
-  const {at, bytes} = layout({
-    u: r.rows, delta: r.rows, z: r.rows, y: r.rows, B: r.seq, C: r.seq,
-    At: r.matrix, D: r.channels, deltaBias: r.channels, h: r.vectors
-  });
-  const mem = arena(kernel.memory, bytes);
-  putTransposed(mem, at.At, x.A, dims, padded);
-  if (x.D) mem.set(x.D, at.D / 4);
-  if (x.deltaBias) mem.set(x.deltaBias, at.deltaBias / 4);
-  const seqFloats = dims.length * dims.state;
-  const args: Record<ForwardParam, number> = {
-    ...at, L: dims.length, rowBytes: padded * 4, N: dims.state, softplus: deltaSoftplus ? 1 : 0, gate: x.z ? 1 : 0, reverse: reverse ? 1 : 0
-  };
+  const {kernel, mem, scratch, load, store} = place(
+    dims, padded, {u: x.u, delta: x.delta, z: x.z, B: x.B, C: x.C, y}, ["y"], ["B", "C"],
+    {At: r.matrix, D: r.channels, deltaBias: r.channels, h: r.vectors, zeros: r.rows}, heap
+  );
+  putTransposed(mem, scratch.At, x.A, dims, padded);
+  if (x.D) mem.set(x.D, scratch.D / 4);
+  if (x.deltaBias) mem.set(x.deltaBias, scratch.deltaBias / 4);
   for (let b = 0; b < dims.batch; b++) {
-    putSequence(mem, at.u, x.u, b, dims, padded);
-    putSequence(mem, at.delta, x.delta, b, dims, padded);
-    if (x.z) putSequence(mem, at.z, x.z, b, dims, padded);
-    mem.set(x.B.subarray(b * seqFloats, (b + 1) * seqFloats), at.B / 4);
-    mem.set(x.C.subarray(b * seqFloats, (b + 1) * seqFloats), at.C / 4);
+    const at = load(b);
+    // An absent z is never read (gate 0), but its address must still be a valid one.
+    const args: Record<ForwardParam, number> = {
+      ...scratch, ...at, z: x.z ? at.z : scratch.zeros,
+      L: dims.length, rowBytes: padded * 4, N: dims.state, softplus: deltaSoftplus ? 1 : 0, gate: x.z ? 1 : 0, reverse: reverse ? 1 : 0
+    };
     kernel.forward(...FORWARD_PARAMS.map((k) => args[k]));
-    getSequence(mem, at.y, y, b, dims, padded);
+    store(b);
   }
   return y;
 }
@@ -126,48 +168,54 @@ function newGrads(x: ScanArrays, {batch, length: L, channels: D, state: N}: Scan
   };
 }
 
+/** Floats of scratch the kernels need on the wasm heap (Heap.scratch): the larger of forward's and backward's. */
+export function scanScratchFloats(dims: ScanDims): number {
+  const padded = Math.ceil(dims.channels / 4) * 4;
+  return layout(backwardScratch(dims, padded)).bytes / 4;
+}
+
+function backwardScratch(dims: ScanDims, padded: number) {
+  const r = regions(dims, padded);
+  const chunks = Math.ceil(dims.length / CHUNK);
+  return {
+    dB4: r.seq * 4, dC4: r.seq * 4, At: r.matrix, dAt: r.matrix, D: r.channels, deltaBias: r.channels, dD: r.channels, ddeltaBias: r.channels,
+    checkpoints: chunks * r.matrix, hs: (CHUNK + 1) * r.vectors, es: dims.length * r.matrix, dts: r.rows, ys: r.rows, adjoint: r.matrix,
+    zeros: r.rows, sink: r.rows
+  };
+}
+
 /** Gradients of Σ dy ⊙ y with respect to every input present in `x`, written into `grads` if given (each array is filled entirely). */
-export function scanBackward(x: ScanArrays, dy: Float32Array, dims: ScanDims, {deltaSoftplus, reverse = false}: ScanFlags, grads = newGrads(x, dims)): ScanGradArrays {
-  const kernel = scanInstance();
+export function scanBackward(x: ScanArrays, dy: Float32Array, dims: ScanDims, {deltaSoftplus, reverse = false}: ScanFlags, grads = newGrads(x, dims), heap?: Heap): ScanGradArrays {
   const {batch, length: L, channels: D, state: N} = dims;
   const padded = Math.ceil(D / 4) * 4;
-  const r = regions(dims, padded);
-  const chunks = Math.ceil(L / CHUNK);
-  const {at, bytes} = layout({
-    u: r.rows, delta: r.rows, z: r.rows, dy: r.rows, du: r.rows, ddelta: r.rows, dz: r.rows,
-    B: r.seq, C: r.seq, dB4: r.seq * 4, dC4: r.seq * 4,
-    At: r.matrix, dAt: r.matrix, D: r.channels, deltaBias: r.channels, dD: r.channels, ddeltaBias: r.channels,
-    checkpoints: chunks * r.matrix, hs: (CHUNK + 1) * r.vectors, es: L * r.matrix, dts: r.rows, ys: r.rows, adjoint: r.matrix
-  });
-  const mem = arena(kernel.memory, bytes);
-  putTransposed(mem, at.At, x.A, dims, padded);
-  if (x.D) mem.set(x.D, at.D / 4);
-  if (x.deltaBias) mem.set(x.deltaBias, at.deltaBias / 4);
+  const {kernel, mem, scratch, load, store} = place(
+    dims, padded, {u: x.u, delta: x.delta, z: x.z, dy, B: x.B, C: x.C, du: grads.u, ddelta: grads.delta, dz: grads.z}, ["du", "ddelta", "dz"], ["B", "C"],
+    backwardScratch(dims, padded), heap
+  );
+  putTransposed(mem, scratch.At, x.A, dims, padded);
+  if (x.D) mem.set(x.D, scratch.D / 4);
+  if (x.deltaBias) mem.set(x.deltaBias, scratch.deltaBias / 4);
   const seqFloats = L * N;
-  const args: Record<BackwardParam, number> = {
-    ...at, L, rowBytes: padded * 4, N, T: CHUNK, chunks, softplus: deltaSoftplus ? 1 : 0, gate: x.z ? 1 : 0, reverse: reverse ? 1 : 0
-  };
+  const [dB4, dC4] = [scratch.dB4 / 4, scratch.dC4 / 4];
   for (let b = 0; b < batch; b++) {
-    putSequence(mem, at.u, x.u, b, dims, padded);
-    putSequence(mem, at.delta, x.delta, b, dims, padded);
-    putSequence(mem, at.dy, dy, b, dims, padded);
-    if (x.z) putSequence(mem, at.z, x.z, b, dims, padded);
-    mem.set(x.B.subarray(b * seqFloats, (b + 1) * seqFloats), at.B / 4);
-    mem.set(x.C.subarray(b * seqFloats, (b + 1) * seqFloats), at.C / 4);
-    mem.fill(0, at.dB4 / 4, at.dB4 / 4 + seqFloats * 4);
-    mem.fill(0, at.dC4 / 4, at.dC4 / 4 + seqFloats * 4);
+    const at = load(b);
+    // Without z the kernel neither reads z nor writes dz, but both need valid addresses.
+    const args: Record<BackwardParam, number> = {
+      ...scratch, ...at, z: x.z ? at.z : scratch.zeros, dz: x.z ? at.dz : scratch.sink,
+      L, rowBytes: padded * 4, N, T: CHUNK, chunks: Math.ceil(L / CHUNK), softplus: deltaSoftplus ? 1 : 0, gate: x.z ? 1 : 0, reverse: reverse ? 1 : 0
+    };
+    mem.fill(0, dB4, dB4 + seqFloats * 4);
+    mem.fill(0, dC4, dC4 + seqFloats * 4);
     kernel.backward(...BACKWARD_PARAMS.map((k) => args[k]));
-    getSequence(mem, at.du, grads.u, b, dims, padded);
-    getSequence(mem, at.ddelta, grads.delta, b, dims, padded);
-    if (grads.z) getSequence(mem, at.dz, grads.z, b, dims, padded);
+    store(b);
     for (let i = 0; i < seqFloats; i++) {
       const lanes = i * 4;
-      grads.B[b * seqFloats + i] = mem[at.dB4 / 4 + lanes] + mem[at.dB4 / 4 + lanes + 1] + mem[at.dB4 / 4 + lanes + 2] + mem[at.dB4 / 4 + lanes + 3];
-      grads.C[b * seqFloats + i] = mem[at.dC4 / 4 + lanes] + mem[at.dC4 / 4 + lanes + 1] + mem[at.dC4 / 4 + lanes + 2] + mem[at.dC4 / 4 + lanes + 3];
+      grads.B[b * seqFloats + i] = mem[dB4 + lanes] + mem[dB4 + lanes + 1] + mem[dB4 + lanes + 2] + mem[dB4 + lanes + 3];
+      grads.C[b * seqFloats + i] = mem[dC4 + lanes] + mem[dC4 + lanes + 1] + mem[dC4 + lanes + 2] + mem[dC4 + lanes + 3];
     }
   }
-  for (let d = 0; d < D; d++) for (let n = 0; n < N; n++) grads.A[d * N + n] = mem[at.dAt / 4 + n * padded + d];
-  grads.D?.set(mem.subarray(at.dD / 4, at.dD / 4 + D));
-  grads.deltaBias?.set(mem.subarray(at.ddeltaBias / 4, at.ddeltaBias / 4 + D));
+  for (let d = 0; d < D; d++) for (let n = 0; n < N; n++) grads.A[d * N + n] = mem[scratch.dAt / 4 + n * padded + d];
+  grads.D?.set(mem.subarray(scratch.dD / 4, scratch.dD / 4 + D));
+  grads.deltaBias?.set(mem.subarray(scratch.ddeltaBias / 4, scratch.ddeltaBias / 4 + D));
   return grads;
 }

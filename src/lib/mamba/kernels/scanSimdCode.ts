@@ -318,7 +318,7 @@ function backwardFunction() {
   return {builder: fn, body: [...c.prologue(), sweepForward, zeroAdjoints, sweepBack]};
 }
 
-/** The module's bytes: exports `memory`, `forward(...FORWARD_PARAMS)`, `backward(...BACKWARD_PARAMS)`. */
-export function scanModuleBytes(): Uint8Array<ArrayBuffer> {
-  return assembleModule([forwardFunction(), backwardFunction()]);
+/** The module's bytes: `forward(...FORWARD_PARAMS)`, `backward(...BACKWARD_PARAMS)`, and `memory`, its own or imported. */
+export function scanModuleBytes(importMemory = false): Uint8Array<ArrayBuffer> {
+  return assembleModule([forwardFunction(), backwardFunction()], {importMemory});
 }

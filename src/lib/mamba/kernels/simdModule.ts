@@ -9,9 +9,28 @@ export function validates(bytes: Uint8Array<ArrayBuffer>): boolean {
   return typeof WebAssembly === "object" && WebAssembly.validate(bytes);
 }
 
-/** The module's exports. Synchronous compilation: tfjs kernels are synchronous, and the modules are a few KB. */
-export function instantiate(bytes: Uint8Array<ArrayBuffer>): WebAssembly.Exports {
-  return new WebAssembly.Instance(new WebAssembly.Module(bytes)).exports;
+/**
+ * The module's exports, given env.memory when the module imports it. Synchronous compilation:
+ * tfjs kernels are synchronous, and the modules are a few KB.
+ */
+export function instantiate(bytes: Uint8Array<ArrayBuffer>, memory?: WebAssembly.Memory): WebAssembly.Exports {
+  return new WebAssembly.Instance(new WebAssembly.Module(bytes), memory ? {env: {memory}} : {}).exports;
+}
+
+/**
+ * The wasm backend's heap, where a kernel instance that imports it reads and writes tensors in
+ * place instead of copying them into its own memory, and `scratch`, a region there for the
+ * kernel's own buffers (not zeroed).
+ */
+export interface Heap {
+  memory: WebAssembly.Memory;
+  scratch: Float32Array;
+}
+
+/** Byte offsets of `layout` regions placed at `base`, and the region zeroed. */
+export function placeAt<K extends string>(mem: Float32Array, base: number, {at, bytes}: {at: Record<K, number>; bytes: number}): Record<K, number> {
+  mem.fill(0, base / 4, (base + bytes) / 4);
+  return Object.fromEntries(Object.entries<number>(at).map(([k, v]) => [k, base + v])) as Record<K, number>;
 }
 
 /** Byte offsets of named regions, each 16-byte aligned for vector loads. */

@@ -158,15 +158,18 @@ const name = (s: string): Code => {
 
 /**
  * A module with one exported memory ("memory", `pages` × 64 KiB to start, growable) and the
- * given exported functions, each returning nothing.
+ * given exported functions, each returning nothing. With `importMemory` the memory is instead
+ * imported as env.memory (any size, unshared), so the functions can work on another module's heap.
  */
-export function assembleModule(functions: {builder: FunctionBuilder; body: Code[]}[], pages = 1): Uint8Array<ArrayBuffer> {
+export function assembleModule(functions: {builder: FunctionBuilder; body: Code[]}[], {pages = 1, importMemory = false} = {}): Uint8Array<ArrayBuffer> {
   const encoded = functions.map(({builder, body}) => builder.encode(body));
+  const memory = importMemory ? section(2, [[...name("env"), ...name("memory"), 0x02, 0x00, 0x00]]) : section(5, [[0x00, ...uleb(pages)]]);
   const bytes = [
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
     ...section(1, encoded.map((f) => f.type)),
+    ...(importMemory ? memory : []),
     ...section(3, encoded.map((_, i) => uleb(i))),
-    ...section(5, [[0x00, ...uleb(pages)]]),
+    ...(importMemory ? [] : memory),
     ...section(7, [
       [...name("memory"), 0x02, 0x00],
       ...functions.map(({builder}, i) => [...name(builder.name), 0x00, ...uleb(i)])
