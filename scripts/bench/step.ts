@@ -11,8 +11,7 @@
 // inflates wall time, while this process's CPU time stays close to what the step costs.
 import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-wasm";
-import {spawnSync} from "node:child_process";
-import {existsSync, mkdirSync, writeFileSync} from "node:fs";
+import {mkdirSync, writeFileSync} from "node:fs";
 import {cpus, loadavg} from "node:os";
 import {dirname} from "node:path";
 import {parseArgs, type ParseArgsConfig} from "node:util";
@@ -21,16 +20,10 @@ import {bundleEntry, launchChromium, openPage, serveStatic} from "../../test/bro
 import {isStepModel, STEP_MODELS, trainingStep, type StepModel} from "../../src/lib/runtime/speedStep.js";
 import {runScript, UsageError} from "../cli.js";
 import {installDawnWebGPU, WebGPUUnavailable} from "../dawnWebGPU.js";
+import {runTorch, TORCH_OMP_WAIT_POLICY, torchMissing} from "./torchPeer.js";
 
-const PYTHON = "/usr/bin/python3";
-// libgomp's default (active) waiting made PyTorch's 2-thread teacher step 2.7 s against 0.38 s
-// passive, on this 2-core machine shared with other work; 1 thread is unaffected.
-const TORCH_OMP_WAIT_POLICY = "PASSIVE";
 const TORCH_SCRIPT = "scripts/bench/step_torch.py";
 const BACKENDS = ["wasm", "cpu", "webgpu"];
-const TORCH_HELP =
-  "install Debian's PyTorch and a real BLAS with `apt-get install -y python3-torch libopenblas0-openmp` " +
-  "(they need Debian's /usr/bin/python3; without OpenBLAS, Debian's torch falls back to the reference BLAS, ~3× slower)";
 
 /** Node's parseArgs, with a mistyped flag reported as the user's mistake. */
 function parseOptions<T extends ParseArgsConfig>(config: T) {
@@ -169,22 +162,9 @@ await runScript(async () => {
     loadAverage: number;
   }
 
-  /** Whether PyTorch can run here; the reason when not. */
-  function torchMissing(): string | null {
-    if (!existsSync(PYTHON)) return `${PYTHON} is missing; ${TORCH_HELP}`;
-    const probe = spawnSync(PYTHON, ["-c", "import torch"], {encoding: "utf8"});
-    return probe.status === 0 ? null : `PyTorch is not importable from ${PYTHON}; ${TORCH_HELP}`;
-  }
-
   function timeTorch(model: StepModel, threads: number): TorchResult {
     const steps = String(stepsFor("wasm"));
-    const run = spawnSync(PYTHON, [TORCH_SCRIPT, "--model", model, "--batch", String(batch), "--threads", String(threads), "--warmup", String(Math.max(warmup, 1)), "--steps", steps], {
-      encoding: "utf8",
-      maxBuffer: 1 << 24,
-      env: {...process.env, OMP_WAIT_POLICY: TORCH_OMP_WAIT_POLICY}
-    });
-    if (run.status !== 0) throw new Error(`bench:step: ${TORCH_SCRIPT} --model ${model} failed:\n${run.stderr}`);
-    const result = JSON.parse(run.stdout.trim().split("\n").pop()!);
+    const result = runTorch<Omit<TorchResult, "loadAverage">>(TORCH_SCRIPT, ["--model", model, "--batch", String(batch), "--threads", String(threads), "--warmup", String(Math.max(warmup, 1)), "--steps", steps]);
     return {...result, wallMs: result.wallMs.map(round), cpuMs: result.cpuMs.map(round), loadAverage: round(loadavg()[0])};
   }
 
