@@ -1,5 +1,5 @@
 import {BACKWARD_PARAMS, convSiluModuleBytes, FORWARD_PARAMS, type BackwardParam, type ForwardParam} from "./convSiluSimdCode.js";
-import {arena, getRows, instantiate, layout, putRows, validates} from "./simdModule.js";
+import {arena, getRows, instantiate, layout, placeAt, putRows, validates, type Heap} from "./simdModule.js";
 
 /** Sizes of one causal conv + SiLU: x is [sequences, length, channels], the weight [kernel, channels]. */
 export interface ConvDims {
@@ -26,55 +26,88 @@ interface ConvInstance {
   backward: (...args: number[]) => void;
 }
 
-let bytes: Uint8Array<ArrayBuffer> | null = null;
-let instance: ConvInstance | null = null;
+const bytes = new Map<boolean, Uint8Array<ArrayBuffer>>();
+let own: ConvInstance | null = null;
+const onHeap = new WeakMap<WebAssembly.Memory, ConvInstance>();
 
-function moduleBytes(): Uint8Array<ArrayBuffer> {
-  bytes ??= convSiluModuleBytes();
-  return bytes;
+function moduleBytes(importMemory = false): Uint8Array<ArrayBuffer> {
+  let b = bytes.get(importMemory);
+  if (!b) bytes.set(importMemory, (b = convSiluModuleBytes(importMemory)));
+  return b;
 }
 
 export function simdConvSupported(): boolean {
   return validates(moduleBytes());
 }
 
-function convInstance(): ConvInstance {
-  if (!instance) {
-    const exports = instantiate(moduleBytes());
-    instance = {memory: exports.memory as WebAssembly.Memory, forward: exports.forward as ConvInstance["forward"], backward: exports.backward as ConvInstance["backward"]};
-  }
-  return instance;
+/** The kernel with its own memory, or one working in `memory` (a heap it imports). */
+function convInstance(memory?: WebAssembly.Memory): ConvInstance {
+  const cached = memory ? onHeap.get(memory) : own;
+  if (cached) return cached;
+  const exports = instantiate(moduleBytes(!!memory), memory);
+  const made = {memory: memory ?? (exports.memory as WebAssembly.Memory), forward: exports.forward as ConvInstance["forward"], backward: exports.backward as ConvInstance["backward"]};
+  if (memory) onHeap.set(memory, made);
+  else own = made;
+  return made;
+}
+
+/** The weight-, bias- and (backward) gradient-sized regions of one call. */
+function paramRegions(dims: ConvDims, backward: boolean): Record<string, number> {
+  const padded = Math.ceil(dims.channels / 4) * 4;
+  const [matrix, vector] = [dims.kernel * padded * 4, padded * 4];
+  return backward ? {w: matrix, bias: vector, dw: matrix, dbias: vector} : {w: matrix, bias: vector};
+}
+
+/** Floats of scratch the kernels need on the wasm heap (Heap.scratch): the backward's, the larger. */
+export function convScratchFloats(dims: ConvDims): number {
+  return layout(paramRegions(dims, true)).bytes / 4;
 }
 
 /**
- * An arena with the weight and bias copied in, one [sequences · length, padded] region per name in
- * `rowRegions`, and the weight- and bias-sized regions named in `paramRegions`.
+ * The kernel's addresses for one call, the weight and bias copied in and the `outputs` zeroed
+ * (the backward accumulates into dx). The [sequences · length, channels] arrays in `rows` stay
+ * where they are on the wasm heap when the channels fill whole vectors; otherwise they are
+ * copied into the kernel's own memory, padded, and `finish` copies the outputs back.
  */
-function prepare(kernel: ConvInstance, dims: ConvDims, flags: ConvFlags, weight: Float32Array, bias: Float32Array, rowRegions: string[], paramRegions: string[] = []) {
+function prepare(dims: ConvDims, flags: ConvFlags, weight: Float32Array, bias: Float32Array, rows: Record<string, Float32Array>, outputs: string[], backward: boolean, heap?: Heap) {
   const padded = Math.ceil(dims.channels / 4) * 4;
   const rowsTotal = dims.sequences * dims.length;
-  const sizes: Record<string, number> = {};
-  for (const key of ["w", ...paramRegions.filter((k) => k !== "dbias")]) sizes[key] = dims.kernel * padded * 4;
-  for (const key of ["bias", ...paramRegions.filter((k) => k === "dbias")]) sizes[key] = padded * 4;
-  for (const key of rowRegions) sizes[key] = rowsTotal * padded * 4;
-  const {at, bytes: total} = layout(sizes);
-  const mem = arena(kernel.memory, total);
+  const params = paramRegions(dims, backward);
+  const sizeArgs = {sequences: dims.sequences, L: dims.length, rowBytes: padded * 4, K: dims.kernel, reverse: flags.reverse ? 1 : 0};
+  let kernel: ConvInstance;
+  let mem: Float32Array;
+  let at: Record<string, number>;
+  let finish: () => void = () => {};
+  if (heap && padded === dims.channels) {
+    kernel = convInstance(heap.memory);
+    mem = new Float32Array(heap.memory.buffer);
+    at = placeAt(mem, heap.scratch.byteOffset, layout(params));
+    for (const [k, array] of Object.entries(rows)) at[k] = array.byteOffset;
+    for (const k of outputs) rows[k].fill(0);
+  } else {
+    kernel = convInstance();
+    const sizes = {...params, ...Object.fromEntries(Object.keys(rows).map((k) => [k, rowsTotal * padded * 4]))};
+    const regions = layout(sizes);
+    at = regions.at;
+    mem = arena(kernel.memory, regions.bytes);
+    for (const [k, array] of Object.entries(rows)) if (!outputs.includes(k)) putRows(mem, at[k], array, 0, rowsTotal, dims.channels, padded);
+    finish = () => {
+      for (const k of outputs) getRows(mem, at[k], rows[k], 0, rowsTotal, dims.channels, padded);
+    };
+  }
   putRows(mem, at.w, weight, 0, dims.kernel, dims.channels, padded);
   mem.set(bias, at.bias / 4);
-  const sizeArgs = {sequences: dims.sequences, L: dims.length, rowBytes: padded * 4, K: dims.kernel, reverse: flags.reverse ? 1 : 0};
-  return {mem, at, padded, rowsTotal, sizeArgs};
+  return {kernel, mem, at, padded, sizeArgs, finish};
 }
 
 /** u = silu(causal depthwise conv of x + bias), [sequences, length, channels]. */
 export function convSiluForward(
-  x: Float32Array, weight: Float32Array, bias: Float32Array, dims: ConvDims, flags: ConvFlags = {}, y: Float32Array = new Float32Array(x.length)
+  x: Float32Array, weight: Float32Array, bias: Float32Array, dims: ConvDims, flags: ConvFlags = {}, y: Float32Array = new Float32Array(x.length), heap?: Heap
 ): Float32Array {
-  const kernel = convInstance();
-  const {mem, at, padded, rowsTotal, sizeArgs} = prepare(kernel, dims, flags, weight, bias, ["x", "y"]);
-  putRows(mem, at.x, x, 0, rowsTotal, dims.channels, padded);
+  const {kernel, at, sizeArgs, finish} = prepare(dims, flags, weight, bias, {x, y}, ["y"], false, heap);
   const args = {...at, ...sizeArgs} as Record<ForwardParam, number>;
   kernel.forward(...FORWARD_PARAMS.map((k) => args[k]));
-  getRows(mem, at.y, y, 0, rowsTotal, dims.channels, padded);
+  finish();
   return y;
 }
 
@@ -86,17 +119,15 @@ export function convSiluBackward(
   dy: Float32Array,
   dims: ConvDims,
   flags: ConvFlags = {},
-  grads: ConvGradArrays = {x: new Float32Array(x.length), weight: new Float32Array(weight.length), bias: new Float32Array(bias.length)}
+  grads: ConvGradArrays = {x: new Float32Array(x.length), weight: new Float32Array(weight.length), bias: new Float32Array(bias.length)},
+  heap?: Heap
 ): ConvGradArrays {
-  const kernel = convInstance();
   const {channels, kernel: K} = dims;
-  const {mem, at, padded, rowsTotal, sizeArgs} = prepare(kernel, dims, flags, weight, bias, ["x", "dy", "dx"], ["dw", "dbias"]);
-  putRows(mem, at.x, x, 0, rowsTotal, channels, padded);
-  putRows(mem, at.dy, dy, 0, rowsTotal, channels, padded);
+  const {kernel, mem, at, padded, sizeArgs, finish} = prepare(dims, flags, weight, bias, {x, dy, dx: grads.x}, ["dx"], true, heap);
   const args = {...at, ...sizeArgs} as Record<BackwardParam, number>;
   kernel.backward(...BACKWARD_PARAMS.map((k) => args[k]));
+  finish();
   grads.bias.set(mem.subarray(at.dbias / 4, at.dbias / 4 + channels));
-  getRows(mem, at.dx, grads.x, 0, rowsTotal, channels, padded);
   getRows(mem, at.dw, grads.weight, 0, K, channels, padded);
   return grads;
 }

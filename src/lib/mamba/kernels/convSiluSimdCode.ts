@@ -126,7 +126,7 @@ function backwardFunction() {
   return {builder: c.fn, body};
 }
 
-/** The module's bytes: exports `memory`, `forward(...FORWARD_PARAMS)`, `backward(...BACKWARD_PARAMS)`. */
-export function convSiluModuleBytes(): Uint8Array<ArrayBuffer> {
-  return assembleModule([forwardFunction(), backwardFunction()]);
+/** The module's bytes: `forward(...FORWARD_PARAMS)`, `backward(...BACKWARD_PARAMS)`, and `memory`, its own or imported. */
+export function convSiluModuleBytes(importMemory = false): Uint8Array<ArrayBuffer> {
+  return assembleModule([forwardFunction(), backwardFunction()], {importMemory});
 }
