@@ -189,14 +189,12 @@ export function scanBackward(x: ScanArrays, dy: Float32Array, dims: ScanDims, {d
   const {batch, length: L, channels: D, state: N} = dims;
   const padded = Math.ceil(D / 4) * 4;
   const {kernel, mem, scratch, load, store} = place(
-    dims, padded, {u: x.u, delta: x.delta, z: x.z, dy, B: x.B, C: x.C, du: grads.u, ddelta: grads.delta, dz: grads.z}, ["du", "ddelta", "dz"], ["B", "C"],
-    backwardScratch(dims, padded), heap
+    dims, padded, {u: x.u, delta: x.delta, z: x.z, dy, B: x.B, C: x.C, du: grads.u, ddelta: grads.delta, dz: grads.z, dB: grads.B, dC: grads.C},
+    ["du", "ddelta", "dz", "dB", "dC"], ["B", "C", "dB", "dC"], backwardScratch(dims, padded), heap
   );
   putTransposed(mem, scratch.At, x.A, dims, padded);
   if (x.D) mem.set(x.D, scratch.D / 4);
   if (x.deltaBias) mem.set(x.deltaBias, scratch.deltaBias / 4);
-  const seqFloats = L * N;
-  const [dB4, dC4] = [scratch.dB4 / 4, scratch.dC4 / 4];
   for (let b = 0; b < batch; b++) {
     const at = load(b);
     // Without z the kernel neither reads z nor writes dz, but both need valid addresses.
@@ -204,15 +202,8 @@ export function scanBackward(x: ScanArrays, dy: Float32Array, dims: ScanDims, {d
       ...scratch, ...at, z: x.z ? at.z : scratch.zeros, dz: x.z ? at.dz : scratch.sink,
       L, rowBytes: padded * 4, N, T: CHUNK, chunks: Math.ceil(L / CHUNK), softplus: deltaSoftplus ? 1 : 0, gate: x.z ? 1 : 0, reverse: reverse ? 1 : 0
     };
-    mem.fill(0, dB4, dB4 + seqFloats * 4);
-    mem.fill(0, dC4, dC4 + seqFloats * 4);
     kernel.backward(...BACKWARD_PARAMS.map((k) => args[k]));
     store(b);
-    for (let i = 0; i < seqFloats; i++) {
-      const lanes = i * 4;
-      grads.B[b * seqFloats + i] = mem[dB4 + lanes] + mem[dB4 + lanes + 1] + mem[dB4 + lanes + 2] + mem[dB4 + lanes + 3];
-      grads.C[b * seqFloats + i] = mem[dC4 + lanes] + mem[dC4 + lanes + 1] + mem[dC4 + lanes + 2] + mem[dC4 + lanes + 3];
-    }
   }
   for (let d = 0; d < D; d++) for (let n = 0; n < N; n++) grads.A[d * N + n] = mem[scratch.dAt / 4 + n * padded + d];
   grads.D?.set(mem.subarray(scratch.dD / 4, scratch.dD / 4 + D));

@@ -1,5 +1,5 @@
 import {SimdMath, LOG2E} from "./simdMath.js";
-import {assembleModule, f32x4, forDown, forUp, FunctionBuilder, get, i32, ifElse, set, type Code} from "./wasmAssembler.js";
+import {assembleModule, f32, f32x4, forDown, forUp, FunctionBuilder, get, i32, ifElse, set, type Code} from "./wasmAssembler.js";
 
 /**
  * The selective scan (docs/method.md, "The selective scan (Mamba)") as WebAssembly SIMD, four
@@ -9,8 +9,9 @@ import {assembleModule, f32x4, forDown, forUp, FunctionBuilder, get, i32, ifElse
  *
  * Memory layouts (f32, byte addresses as parameters; channels padded to Dp, a multiple of 4):
  *   u, delta, z, dy, y, du, ddelta, dz: [L, Dp];  B, C: [L, N];  At, dAt (A transposed): [N, Dp];
- *   D, deltaBias, dD, ddeltaBias: [Dp];  dB4, dC4: [L, N, 4], per-lane partial sums over channels
- *   (the caller adds the four lanes), so no lane ever has to be summed inside the hot loop.
+ *   D, deltaBias, dD, ddeltaBias: [Dp];  dB4, dC4: [L, N, 4], per-lane partial sums over channels,
+ *   so no lane is summed inside the hot loop; the backward adds the four lanes into dB, dC: [L, N]
+ *   once at its end.
  *
  * `reverse` (0 or 1) runs the recurrence from the last position to the first, as Vim's backward
  * direction needs: position l of the recurrence lives at row L−1−l of every [L, ·] input and
@@ -21,7 +22,7 @@ import {assembleModule, f32x4, forDown, forUp, FunctionBuilder, get, i32, ifElse
 export const FORWARD_PARAMS = ["L", "rowBytes", "N", "u", "delta", "z", "B", "C", "At", "D", "deltaBias", "y", "h", "softplus", "gate", "reverse"] as const;
 export const BACKWARD_PARAMS = [
   "L", "rowBytes", "N", "u", "delta", "z", "B", "C", "At", "D", "deltaBias", "dy",
-  "du", "ddelta", "dz", "dB4", "dC4", "dAt", "dD", "ddeltaBias",
+  "du", "ddelta", "dz", "dB", "dC", "dB4", "dC4", "dAt", "dD", "ddeltaBias",
   "T", "chunks", "checkpoints", "hs", "es", "dts", "ys", "adjoint", "softplus", "gate", "reverse"
 ] as const;
 export type ForwardParam = (typeof FORWARD_PARAMS)[number];
@@ -177,7 +178,7 @@ function backwardFunction() {
   const c = new ScanCode("backward", BACKWARD_PARAMS);
   const p = (k: BackwardParam) => c.p(k);
   const {fn, math} = c;
-  const {g, n16, row, bc, aAddr, nb, N16, rowFirst, bcFirst, rowStep, bcStep} = c.i32Locals;
+  const {g, n16, row, bc, aAddr, nb, N16, N4, rowFirst, bcFirst, rowStep, bcStep} = c.i32Locals;
   const {dv, bias, dt, uu, dtu, acc, e} = c.v128Locals;
   const [l, ci, c0, c1, eRow, gl16, hPrev, groupLN, groupCN, adj] = Array.from({length: 10}, () => fn.local("i32"));
   const v = () => fn.local("v128");
@@ -315,7 +316,17 @@ function backwardFunction() {
   const zeroAdjoints = forUp(n16, i32.const(0), i32.mul(p("rowBytes"), p("N")), i32.const(16), [
     f32x4.store(at(p("adjoint"), get(n16)), f32x4.splat(0))
   ]);
-  return {builder: fn, body: [...c.prologue(), sweepForward, zeroAdjoints, sweepBack]};
+  const zeroLaneSums = forUp(n16, i32.const(0), i32.mul(p("L"), get(N16)), i32.const(16), [
+    f32x4.store(at(p("dB4"), get(n16)), f32x4.splat(0)),
+    f32x4.store(at(p("dC4"), get(n16)), f32x4.splat(0))
+  ]);
+  // n16 steps through dB and dC by one f32 and through dB4 and dC4 by four.
+  const addLanes = (from: BackwardParam, to: BackwardParam) => {
+    const lanes = at(p(from), i32.mul(get(n16), i32.const(4)));
+    return f32.store(at(p(to), get(n16)), f32.add(f32.add(f32.add(f32.load(lanes), f32.load(lanes, 4)), f32.load(lanes, 8)), f32.load(lanes, 12)));
+  };
+  const sumLanes = forUp(n16, i32.const(0), i32.mul(p("L"), get(N4)), i32.const(4), [addLanes("dB4", "dB"), addLanes("dC4", "dC")]);
+  return {builder: fn, body: [...c.prologue(), zeroLaneSums, sweepForward, zeroAdjoints, sweepBack, sumLanes]};
 }
 
 /** The module's bytes: `forward(...FORWARD_PARAMS)`, `backward(...BACKWARD_PARAMS)`, and `memory`, its own or imported. */

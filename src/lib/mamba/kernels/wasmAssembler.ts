@@ -49,6 +49,13 @@ export interface Local {
 export const get = (l: Local): Code => [0x20, ...uleb(l.index)];
 export const set = (l: Local, value: Code): Code => [...value, 0x21, ...uleb(l.index)];
 
+/** Scalar f32 loads and stores (byte address, constant byte offset) and addition. */
+export const f32 = {
+  load: (addr: Code, offset = 0): Code => join(addr, [0x2a, 2], uleb(offset)),
+  store: (addr: Code, value: Code, offset = 0): Code => join(addr, value, [0x38, 2], uleb(offset)),
+  add: (a: Code, b: Code): Code => join(a, b, [0x92])
+};
+
 export const i32 = {
   const: (v: number): Code => [0x41, ...sleb(v)],
   add: (a: Code, b: Code): Code => join(a, b, [0x6a]),
