@@ -16,9 +16,10 @@ export interface ForwardMemory {
 }
 
 const FLOAT = 4;
-// Per image token, in floats: the Vim stack keeps ~37 channel vectors of d_inner alive at its
-// peak; the per-position reference scan keeps ~10 states [d_inner, d_state] per position.
-const VIM_FUSED_PER_INNER = 38;
+// Per image token, in floats: the Vim stack keeps ~26 channel vectors of d_inner alive at its
+// peak (~37 while its backward direction ran on flipped copies); the per-position reference scan
+// keeps ~10 states [d_inner, d_state] per position.
+const VIM_FUSED_PER_INNER = 27;
 const VIM_REFERENCE_PER_STATE = 10.5;
 // The ViT keeps ~56 width vectors per token, plus one layer's attention scores and their softmax.
 const VIT_PER_WIDTH = 58;
