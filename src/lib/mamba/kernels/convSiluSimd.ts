@@ -1,5 +1,5 @@
 import {BACKWARD_PARAMS, convSiluModuleBytes, FORWARD_PARAMS, type BackwardParam, type ForwardParam} from "./convSiluSimdCode.js";
-import {arena, getRows, instantiate, layout, placeAt, putRows, validates, type Heap} from "./simdModule.js";
+import {arena, getRows, instantiate, layout, placeAt, putRows, scratchFloats, validates, type Heap} from "./simdModule.js";
 
 /** Sizes of one causal conv + SiLU: x is [sequences, length, channels], the weight [kernel, channels]. */
 export interface ConvDims {
@@ -60,7 +60,7 @@ function paramRegions(dims: ConvDims, backward: boolean): Record<string, number>
 
 /** Floats of scratch the kernels need on the wasm heap (Heap.scratch): the backward's, the larger. */
 export function convScratchFloats(dims: ConvDims): number {
-  return layout(paramRegions(dims, true)).bytes / 4;
+  return scratchFloats(layout(paramRegions(dims, true)).bytes);
 }
 
 /**
@@ -81,7 +81,7 @@ function prepare(dims: ConvDims, flags: ConvFlags, weight: Float32Array, bias: F
   if (heap && padded === dims.channels) {
     kernel = convInstance(heap.memory);
     mem = new Float32Array(heap.memory.buffer);
-    at = placeAt(mem, heap.scratch.byteOffset, layout(params));
+    at = placeAt(mem, heap.scratch, layout(params));
     for (const [k, array] of Object.entries(rows)) at[k] = array.byteOffset;
     for (const k of outputs) rows[k].fill(0);
   } else {

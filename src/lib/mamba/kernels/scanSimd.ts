@@ -1,4 +1,4 @@
-import {arena, getRows, instantiate, layout, placeAt, putRows, validates, type Heap} from "./simdModule.js";
+import {arena, getRows, instantiate, layout, placeAt, putRows, scratchFloats, validates, type Heap} from "./simdModule.js";
 import {BACKWARD_PARAMS, FORWARD_PARAMS, scanModuleBytes, type BackwardParam, type ForwardParam} from "./scanSimdCode.js";
 
 /** Sizes of one selective scan: u is [batch, length, channels], A is [channels, state]. */
@@ -87,22 +87,24 @@ function regions(dims: ScanDims, padded: number) {
 
 /**
  * Where the kernel finds sequence b of each [batch, length, ·] array. In place on the wasm
- * backend's heap when the channels fill whole vectors: the addresses step through the tensors
- * themselves and nothing is copied. Otherwise (the cpu backend, or padding needed) through one
- * region per array in the kernel's own memory: `load` copies sequence b in, `store` copies the
- * outputs back. `scratch` holds the kernel's own regions (zeroed), `mem` views its memory.
+ * backend's heap when the channels fill whole vectors: `at` is sequence 0 of each tensor and
+ * `step` the bytes to the next, so nothing is copied. Otherwise (the cpu backend, or padding
+ * needed) one region per array in the kernel's own memory: `load` copies sequence b in, `store`
+ * copies the outputs back. `at` also holds the kernel's own `scratch` regions (zeroed); `mem`
+ * views its memory.
  */
 interface Placement<R extends string, S extends string> {
   kernel: ScanInstance;
   mem: Float32Array;
-  scratch: Record<S, number>;
-  load(b: number): Record<R, number>;
+  at: Record<R | S, number>;
+  step: Partial<Record<R, number>>;
+  load(b: number): void;
   store(b: number): void;
 }
 
 function place<R extends string, S extends string>(
   dims: ScanDims, padded: number, rows: Record<R, Float32Array | undefined>, outputs: readonly NoInfer<R>[], seqArrays: readonly NoInfer<R>[],
-  scratchSizes: Record<S, number>, heap?: Heap
+  scratch: Record<S, number>, heap?: Heap
 ): Placement<R, S> {
   const r = regions(dims, padded);
   const names = (Object.keys(rows) as R[]).filter((k) => rows[k] !== undefined);
@@ -110,27 +112,33 @@ function place<R extends string, S extends string>(
   if (heap && padded === dims.channels) {
     const kernel = scanInstance(heap.memory);
     const mem = new Float32Array(heap.memory.buffer);
-    const scratch = placeAt(mem, heap.scratch.byteOffset, layout(scratchSizes));
-    const load = (b: number) => Object.fromEntries(names.map((k) => [k, (rows[k] as Float32Array).byteOffset + b * sizeOf(k)])) as Record<R, number>;
-    return {kernel, mem, scratch, load, store: () => undefined};
+    const at = {...placeAt(mem, heap.scratch, layout(scratch)), ...Object.fromEntries(names.map((k) => [k, (rows[k] as Float32Array).byteOffset]))};
+    const step = Object.fromEntries(names.map((k) => [k, sizeOf(k)])) as Partial<Record<R, number>>;
+    return {kernel, mem, at: at as Record<R | S, number>, step, load: () => undefined, store: () => undefined};
   }
   const kernel = scanInstance();
-  const sizes = {...Object.fromEntries(names.map((k) => [k, sizeOf(k)])), ...scratchSizes} as Record<R | S, number>;
-  const {at, bytes: total} = layout(sizes);
+  const {at, bytes: total} = layout({...Object.fromEntries(names.map((k) => [k, sizeOf(k)])), ...scratch} as Record<R | S, number>);
   const mem = arena(kernel.memory, total);
   const copy = (k: R, b: number, into: boolean) => {
-    const [array, perRow, width] = [rows[k] as Float32Array, seqArrays.includes(k) ? dims.state : dims.channels, seqArrays.includes(k) ? dims.state : padded];
-    (into ? putRows : getRows)(mem, at[k], array, b * dims.length, dims.length, perRow, width);
+    const perRow = seqArrays.includes(k) ? dims.state : dims.channels;
+    (into ? putRows : getRows)(mem, at[k], rows[k] as Float32Array, b * dims.length, dims.length, perRow, seqArrays.includes(k) ? perRow : padded);
   };
+  const inputs = names.filter((k) => !outputs.includes(k));
+  const written = names.filter((k) => outputs.includes(k));
   return {
-    kernel, mem, scratch: at,
-    load: (b) => {
-      for (const k of names) if (!outputs.includes(k)) copy(k, b, true);
-      return at;
-    },
-    store: (b) => {
-      for (const k of outputs) if (rows[k]) copy(k, b, false);
-    }
+    kernel, mem, at, step: {},
+    load: (b) => inputs.forEach((k) => copy(k, b, true)),
+    store: (b) => written.forEach((k) => copy(k, b, false))
+  };
+}
+
+/** The kernel's arguments for sequence b: `args` in `params` order, each address in `step` moved on b sequences. */
+function argumentsFor<P extends string>(params: readonly P[], args: Record<P, number>, step: Partial<Record<string, number>>): (b: number) => number[] {
+  const list = params.map((k) => args[k]);
+  const moving = params.flatMap((k, i) => (step[k] ? [[i, args[k], step[k]]] : []));
+  return (b) => {
+    for (const [i, base, bytes] of moving) list[i] = base + b * bytes;
+    return list;
   };
 }
 
@@ -140,21 +148,22 @@ export function scanForward(
 ): Float32Array {
   const padded = Math.ceil(dims.channels / 4) * 4;
   const r = regions(dims, padded);
-  const {kernel, mem, scratch, load, store} = place(
+  const {kernel, mem, at, step, load, store} = place(
     dims, padded, {u: x.u, delta: x.delta, z: x.z, B: x.B, C: x.C, y}, ["y"], ["B", "C"],
     {At: r.matrix, D: r.channels, deltaBias: r.channels, h: r.vectors, zeros: r.rows}, heap
   );
-  putTransposed(mem, scratch.At, x.A, dims, padded);
-  if (x.D) mem.set(x.D, scratch.D / 4);
-  if (x.deltaBias) mem.set(x.deltaBias, scratch.deltaBias / 4);
+  putTransposed(mem, at.At, x.A, dims, padded);
+  if (x.D) mem.set(x.D, at.D / 4);
+  if (x.deltaBias) mem.set(x.deltaBias, at.deltaBias / 4);
+  // An absent z is never read (gate 0), but its address must still be a valid one.
+  const first: Record<ForwardParam, number> = {
+    ...at, z: x.z ? at.z : at.zeros,
+    L: dims.length, rowBytes: padded * 4, N: dims.state, softplus: deltaSoftplus ? 1 : 0, gate: x.z ? 1 : 0, reverse: reverse ? 1 : 0
+  };
+  const args = argumentsFor(FORWARD_PARAMS, first, step);
   for (let b = 0; b < dims.batch; b++) {
-    const at = load(b);
-    // An absent z is never read (gate 0), but its address must still be a valid one.
-    const args: Record<ForwardParam, number> = {
-      ...scratch, ...at, z: x.z ? at.z : scratch.zeros,
-      L: dims.length, rowBytes: padded * 4, N: dims.state, softplus: deltaSoftplus ? 1 : 0, gate: x.z ? 1 : 0, reverse: reverse ? 1 : 0
-    };
-    kernel.forward(...FORWARD_PARAMS.map((k) => args[k]));
+    load(b);
+    kernel.forward(...args(b));
     store(b);
   }
   return y;
@@ -171,7 +180,7 @@ function newGrads(x: ScanArrays, {batch, length: L, channels: D, state: N}: Scan
 /** Floats of scratch the kernels need on the wasm heap (Heap.scratch): the larger of forward's and backward's. */
 export function scanScratchFloats(dims: ScanDims): number {
   const padded = Math.ceil(dims.channels / 4) * 4;
-  return layout(backwardScratch(dims, padded)).bytes / 4;
+  return scratchFloats(layout(backwardScratch(dims, padded)).bytes);
 }
 
 function backwardScratch(dims: ScanDims, padded: number) {
@@ -188,25 +197,26 @@ function backwardScratch(dims: ScanDims, padded: number) {
 export function scanBackward(x: ScanArrays, dy: Float32Array, dims: ScanDims, {deltaSoftplus, reverse = false}: ScanFlags, grads = newGrads(x, dims), heap?: Heap): ScanGradArrays {
   const {batch, length: L, channels: D, state: N} = dims;
   const padded = Math.ceil(D / 4) * 4;
-  const {kernel, mem, scratch, load, store} = place(
+  const {kernel, mem, at, step, load, store} = place(
     dims, padded, {u: x.u, delta: x.delta, z: x.z, dy, B: x.B, C: x.C, du: grads.u, ddelta: grads.delta, dz: grads.z, dB: grads.B, dC: grads.C},
     ["du", "ddelta", "dz", "dB", "dC"], ["B", "C", "dB", "dC"], backwardScratch(dims, padded), heap
   );
-  putTransposed(mem, scratch.At, x.A, dims, padded);
-  if (x.D) mem.set(x.D, scratch.D / 4);
-  if (x.deltaBias) mem.set(x.deltaBias, scratch.deltaBias / 4);
+  putTransposed(mem, at.At, x.A, dims, padded);
+  if (x.D) mem.set(x.D, at.D / 4);
+  if (x.deltaBias) mem.set(x.deltaBias, at.deltaBias / 4);
+  // Without z the kernel neither reads z nor writes dz, but both need valid addresses.
+  const first: Record<BackwardParam, number> = {
+    ...at, z: x.z ? at.z : at.zeros, dz: x.z ? at.dz : at.sink,
+    L, rowBytes: padded * 4, N, T: CHUNK, chunks: Math.ceil(L / CHUNK), softplus: deltaSoftplus ? 1 : 0, gate: x.z ? 1 : 0, reverse: reverse ? 1 : 0
+  };
+  const args = argumentsFor(BACKWARD_PARAMS, first, step);
   for (let b = 0; b < batch; b++) {
-    const at = load(b);
-    // Without z the kernel neither reads z nor writes dz, but both need valid addresses.
-    const args: Record<BackwardParam, number> = {
-      ...scratch, ...at, z: x.z ? at.z : scratch.zeros, dz: x.z ? at.dz : scratch.sink,
-      L, rowBytes: padded * 4, N, T: CHUNK, chunks: Math.ceil(L / CHUNK), softplus: deltaSoftplus ? 1 : 0, gate: x.z ? 1 : 0, reverse: reverse ? 1 : 0
-    };
-    kernel.backward(...BACKWARD_PARAMS.map((k) => args[k]));
+    load(b);
+    kernel.backward(...args(b));
     store(b);
   }
-  for (let d = 0; d < D; d++) for (let n = 0; n < N; n++) grads.A[d * N + n] = mem[scratch.dAt / 4 + n * padded + d];
-  grads.D?.set(mem.subarray(scratch.dD / 4, scratch.dD / 4 + D));
-  grads.deltaBias?.set(mem.subarray(scratch.ddeltaBias / 4, scratch.ddeltaBias / 4 + D));
+  for (let d = 0; d < D; d++) for (let n = 0; n < N; n++) grads.A[d * N + n] = mem[at.dAt / 4 + n * padded + d];
+  grads.D?.set(mem.subarray(at.dD / 4, at.dD / 4 + D));
+  grads.deltaBias?.set(mem.subarray(at.ddeltaBias / 4, at.ddeltaBias / 4 + D));
   return grads;
 }

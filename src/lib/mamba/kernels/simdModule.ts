@@ -27,8 +27,22 @@ export interface Heap {
   scratch: Float32Array;
 }
 
-/** Byte offsets of `layout` regions placed at `base`, and the region zeroed. */
-export function placeAt<K extends string>(mem: Float32Array, base: number, {at, bytes}: {at: Record<K, number>; bytes: number}): Record<K, number> {
+/** Cache-line alignment of scratch regions on the heap, whose allocator aligns to 8 bytes only. */
+const LINE = 64;
+
+/** Floats of heap scratch to ask for to hold `bytes` of `layout` regions once aligned (placeAt). */
+export function scratchFloats(bytes: number): number {
+  return (bytes + LINE) / 4;
+}
+
+/**
+ * Byte offsets of `layout` regions placed in `scratch` from its first cache-line boundary, and
+ * those bytes zeroed: a vector that straddles two lines costs two accesses, and the kernels'
+ * innermost loops load and store their states there.
+ */
+export function placeAt<K extends string>(mem: Float32Array, scratch: Float32Array, {at, bytes}: {at: Record<K, number>; bytes: number}): Record<K, number> {
+  const base = Math.ceil(scratch.byteOffset / LINE) * LINE;
+  if (base + bytes > scratch.byteOffset + scratch.byteLength) throw new Error("placeAt: the scratch region is too small");
   mem.fill(0, base / 4, (base + bytes) / 4);
   return Object.fromEntries(Object.entries<number>(at).map(([k, v]) => [k, base + v])) as Record<K, number>;
 }
