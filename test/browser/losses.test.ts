@@ -5,7 +5,7 @@ import type {LossCase} from "./entries/losses.js";
 import {bundleEntry, openPage, type PageLog} from "./harness.js";
 import {servedInChromium} from "./site.js";
 import {Rng} from "../../src/lib/random/rng.js";
-import {relativeError} from "../node/backends.js";
+import {relativeError} from "../node/relativeError.js";
 import {modelLossWithGrads, tinyModelCase} from "../node/clip/fixtures.js";
 import {clipReference, distillReference, identity, randomEmbeddings, type Reference} from "../node/distill/lossReference.js";
 

@@ -6,7 +6,8 @@ import {LOGIT_SCALE} from "../../../src/lib/clip/presets.js";
 import {VitEncoder, type VitConfig} from "../../../src/lib/clip/vit.js";
 import {dmclipLoss, type LossWeights} from "../../../src/lib/distill/dmclipLoss.js";
 import {Rng} from "../../../src/lib/random/rng.js";
-import {NODE_BACKENDS, relativeError, useBackend} from "../backends.js";
+import {NODE_BACKENDS, useBackend} from "../backends.js";
+import {relativeError} from "../relativeError.js";
 import {modelLossWithGrads, randomImages, tinyModelCase, TINY_TEXT, TINY_VIT, tokens} from "./fixtures.js";
 
 const CONFIG: ClipModelConfig = {image: TINY_VIT, text: TINY_TEXT, ...LOGIT_SCALE};

@@ -4,7 +4,8 @@ import {conv3x3Stride2, ConvStem} from "../../../src/lib/clip/convStem.js";
 import {VitEncoder} from "../../../src/lib/clip/vit.js";
 import {ParamStore} from "../../../src/lib/nn/params.js";
 import {Rng} from "../../../src/lib/random/rng.js";
-import {NODE_BACKENDS, relativeError, useBackend} from "../backends.js";
+import {NODE_BACKENDS, useBackend} from "../backends.js";
+import {relativeError} from "../relativeError.js";
 
 const rng = new Rng(11);
 const randn = (n: number): Float32Array => Float32Array.from({length: n}, () => rng.normal());

@@ -5,7 +5,8 @@ import {embedTokens} from "../../../src/lib/clip/tokenEmbedding.js";
 import {END_ID, START_ID} from "../../../src/lib/clip/tokenizer.js";
 import {VitEncoder} from "../../../src/lib/clip/vit.js";
 import {Rng} from "../../../src/lib/random/rng.js";
-import {NODE_BACKENDS, relativeError, useBackend} from "../backends.js";
+import {NODE_BACKENDS, useBackend} from "../backends.js";
+import {relativeError} from "../relativeError.js";
 import {randomImages, TINY_TEXT, TINY_VIT, tokens} from "./fixtures.js";
 import {bilinearReference, blockParameters} from "./reference.js";
 

@@ -7,7 +7,8 @@ import {positionsForGrid} from "../../../src/lib/clip/positionGrid.js";
 import {ResidualBlock} from "../../../src/lib/clip/transformer.js";
 import {ParamStore} from "../../../src/lib/nn/params.js";
 import {Rng} from "../../../src/lib/random/rng.js";
-import {NODE_BACKENDS, relativeError, useBackend} from "../backends.js";
+import {NODE_BACKENDS, useBackend} from "../backends.js";
+import {relativeError} from "../relativeError.js";
 import {
   attentionReference,
   blockReference,

@@ -3,7 +3,8 @@ import * as tf from "@tensorflow/tfjs";
 import {beforeAll, describe, expect, it} from "vitest";
 import {ClipModel, type ClipModelConfig, type NamedWeights} from "../../../src/lib/clip/clipModel.js";
 import {buildImageEncoder} from "../../../src/lib/train/models.js";
-import {NODE_BACKENDS, relativeError, useBackend} from "../backends.js";
+import {NODE_BACKENDS, useBackend} from "../backends.js";
+import {relativeError} from "../relativeError.js";
 
 /**
  * The teachers are trained in PyTorch (scripts/data/teachers_torch.py) and run here. The fixture

@@ -5,7 +5,8 @@ import {distillLoss} from "../../../src/lib/distill/distillLoss.js";
 import {dmclipLoss, type LossWeights} from "../../../src/lib/distill/dmclipLoss.js";
 import {dmclipLossDR} from "../../../src/lib/distill/dmclipLossDR.js";
 import {Rng} from "../../../src/lib/random/rng.js";
-import {NODE_BACKENDS, relativeError, useBackend} from "../backends.js";
+import {NODE_BACKENDS, useBackend} from "../backends.js";
+import {relativeError} from "../relativeError.js";
 import {
   clipReference,
   distillReference,

@@ -10,7 +10,8 @@ import type {Sources} from "../../../src/lib/data/sources.js";
 import {EmbeddingProbe} from "../../../src/lib/embed/embeddingProbe.js";
 import {loadTeacherEncoders} from "../../../src/lib/embed/teacherEncoders.js";
 import {encodeCheckpoint} from "../../../src/lib/train/checkpoint.js";
-import {NODE_BACKENDS, relativeError, useBackend} from "../backends.js";
+import {NODE_BACKENDS, useBackend} from "../backends.js";
+import {relativeError} from "../relativeError.js";
 import {TINY_SIZE, tinyModel, tinySources, tokenizer} from "../train/fixtures.js";
 
 const SAMPLES = 30;

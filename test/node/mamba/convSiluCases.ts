@@ -3,7 +3,7 @@ import {CausalConv1d} from "../../../src/lib/mamba/causalConv1d.js";
 import {causalConvSilu} from "../../../src/lib/mamba/causalConvSilu.js";
 import type {ScanImpl} from "../../../src/lib/mamba/selectiveScan.js";
 import {ParamStore} from "../../../src/lib/nn/params.js";
-import {relativeError} from "../backends.js";
+import {relativeError} from "../relativeError.js";
 import {seededTensor} from "./scanCases.js";
 
 /** Fused causal conv + SiLU against the reference, shared by the Node tests and the Chromium entry. */

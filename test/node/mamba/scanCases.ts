@@ -2,7 +2,7 @@ import * as tf from "@tensorflow/tfjs";
 import {Rng} from "../../../src/lib/random/rng.js";
 import {selectiveScan, type ScanImpl, type SelectiveScanInputs} from "../../../src/lib/mamba/selectiveScan.js";
 import {VIM_STUDENT_DEFAULT, type VimConfig, type VimEncoder} from "../../../src/lib/mamba/vimEncoder.js";
-import {relativeError} from "../backends.js";
+import {relativeError} from "../relativeError.js";
 
 /**
  * Scan and encoder test cases shared by the Node tests and the Chromium page

@@ -5,7 +5,8 @@ import {MambaBlock} from "../../../src/lib/mamba/mambaBlock.js";
 import {VimBlock} from "../../../src/lib/mamba/vimBlock.js";
 import {VIM_STUDENT_DEFAULT, VimEncoder, type VimConfig} from "../../../src/lib/mamba/vimEncoder.js";
 import {ParamStore} from "../../../src/lib/nn/params.js";
-import {NODE_BACKENDS, relativeError, useBackend} from "../backends.js";
+import {NODE_BACKENDS, useBackend} from "../backends.js";
+import {relativeError} from "../relativeError.js";
 import {encoderFusedVsReference, encoderLossAndGrads, seededImages as images, seededTensor as randomTensor, TINY_VIM as TINY} from "./scanCases.js";
 
 /** The parameter count written out from the architecture, independently of ParamStore. */

@@ -2,7 +2,7 @@ import * as tf from "@tensorflow/tfjs";
 import {ParamStore} from "../../../src/lib/nn/params.js";
 import {Rng} from "../../../src/lib/random/rng.js";
 import {installSpeedFixes, uninstallSpeedFixes} from "../../../src/lib/runtime/speedFixes.js";
-import {relativeError} from "../backends.js";
+import {relativeError} from "../relativeError.js";
 import {TinyViTBlock} from "./tinyViTBlock.js";
 
 /**
