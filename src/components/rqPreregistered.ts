@@ -31,7 +31,7 @@ export function preregisteredStatus(bundle: PreregisteredBundle, progress: Sweep
     <table class="rq1-progress" style="max-width:none">
       <thead><tr><th>(w_c, w_d)</th><th>DR loss</th><th>role</th><th style="text-align:right">seeds finished</th><th>seeds</th></tr></thead>
       <tbody>${progress.arms.map(
-        (a) => html`<tr data-wd=${a.distillWeight} data-dr=${a.dr} data-finished=${a.finishedSeeds.length} data-planned=${a.plannedSeeds.length}>
+        (a) => html`<tr data-wd=${a.distillWeight} data-dr=${String(a.dr)} data-finished=${a.finishedSeeds.length} data-planned=${a.plannedSeeds.length}>
           <td>(${a.contrastiveWeight}, ${a.distillWeight})</td><td>${a.dr ? "on" : "off"}</td><td>${a.primary ? "primary" : "secondary"}</td>
           <td style="text-align:right">${a.finishedSeeds.length} / ${a.plannedSeeds.length}</td><td>${a.finishedSeeds.join(", ")}</td></tr>`
       )}</tbody>
