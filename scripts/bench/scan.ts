@@ -227,7 +227,7 @@ function benchTorch(): {cells: TorchCell[]; torch: string} | {skipped: string} {
   if (missing) return {skipped: missing};
   const r = runTorch<{torch: string; cells: TorchCell[]}>(TORCH_SCRIPT, [
     "--batch", String(BATCH), "--state", String(STATE), "--channels", CHANNELS.join(","), "--lengths", LENGTHS.join(","), "--threads", String(TORCH_THREADS)
-  ]);
+  ], TORCH_THREADS);
   for (const c of r.cells) console.log(`torch ${TORCH_THREADS} thread D${c.channels} L${c.length} ${c.mode}: ${c.minMs.toFixed(1)} ms (cpu ${c.medianCpuMs.toFixed(1)} ms)`);
   return r;
 }

@@ -164,7 +164,7 @@ await runScript(async () => {
 
   function timeTorch(model: StepModel, threads: number): TorchResult {
     const steps = String(stepsFor("wasm"));
-    const result = runTorch<Omit<TorchResult, "loadAverage">>(TORCH_SCRIPT, ["--model", model, "--batch", String(batch), "--threads", String(threads), "--warmup", String(Math.max(warmup, 1)), "--steps", steps]);
+    const result = runTorch<Omit<TorchResult, "loadAverage">>(TORCH_SCRIPT, ["--model", model, "--batch", String(batch), "--threads", String(threads), "--warmup", String(Math.max(warmup, 1)), "--steps", steps], threads);
     return {...result, wallMs: result.wallMs.map(round), cpuMs: result.cpuMs.map(round), loadAverage: round(loadavg()[0])};
   }
 

@@ -19,9 +19,13 @@ export function torchMissing(): string | null {
   return probe.status === 0 ? null : `PyTorch is not importable from ${PYTHON}; ${TORCH_HELP}`;
 }
 
-/** Runs `script` with `args` under the peer's environment; its last line of output, parsed. */
-export function runTorch<T>(script: string, args: readonly string[]): T {
-  const env: NodeJS.ProcessEnv = {...process.env, OMP_WAIT_POLICY: TORCH_OMP_WAIT_POLICY};
+/**
+ * Runs `script` with `args` on `threads` threads under the peer's environment; its last line of
+ * output, parsed. torch.set_num_threads alone left Debian's pthread OpenBLAS on every core (a
+ * "1-thread" ViT step took twice its wall time in CPU time), so OpenBLAS is held to the count too.
+ */
+export function runTorch<T>(script: string, args: readonly string[], threads: number): T {
+  const env: NodeJS.ProcessEnv = {...process.env, OMP_WAIT_POLICY: TORCH_OMP_WAIT_POLICY, OPENBLAS_NUM_THREADS: String(threads), OMP_NUM_THREADS: String(threads)};
   delete env.OPENBLAS_CORETYPE;
   delete env.OPENBLAS_L2_SIZE;
   const run = spawnSync(PYTHON, [script, ...args], {encoding: "utf8", maxBuffer: 1 << 24, env});
