@@ -21,13 +21,13 @@ import {diskData, spawnBatchWorkerThread} from "../batchWorkerThread.js";
 import {runScript, UsageError} from "../cli.js";
 import {parseArgs} from "../progress.js";
 import {machineInfo} from "./machine.js";
+import {median} from "../../src/lib/rq/latencyStudy.js";
 
 const OUT = "data/bench/prefetch.json";
 const DATA = "data/reinforced";
 const WARMUP = 2;
 const DRAWS = 20;
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const round1 = (x: number) => Math.round(x * 10) / 10;
 const cpuMs = () => {
   const {user, system} = process.cpuUsage();

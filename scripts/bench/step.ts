@@ -21,6 +21,7 @@ import {isStepModel, STEP_MODELS, trainingStep, type StepModel} from "../../src/
 import {runScript, UsageError} from "../cli.js";
 import {installDawnWebGPU, WebGPUUnavailable} from "../dawnWebGPU.js";
 import {runTorch, TORCH_OMP_WAIT_POLICY, torchMissing} from "./torchPeer.js";
+import {median} from "../../src/lib/rq/latencyStudy.js";
 
 const TORCH_SCRIPT = "scripts/bench/step_torch.py";
 const BACKENDS = ["wasm", "cpu", "webgpu"];
@@ -84,10 +85,6 @@ await runScript(async () => {
   const adapter = backends.includes("webgpu") ? await dawnAdapter() : null;
   if (adapter) console.log(`webgpu adapter: ${adapter.detail}`);
 
-  const median = (xs: number[]) => {
-    const s = [...xs].sort((a, b) => a - b);
-    return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-  };
   const round = (x: number) => Math.round(x * 10) / 10;
 
   interface TfjsResult {

@@ -12,6 +12,7 @@ import {loadavg} from "node:os";
 import {dirname, resolve} from "node:path";
 import {parseArgs} from "node:util";
 import {machineInfo} from "./machine.js";
+import {median} from "../../src/lib/rq/latencyStudy.js";
 
 const {values: args} = parseArgs({
   options: {
@@ -23,10 +24,6 @@ const {values: args} = parseArgs({
     out: {type: "string", default: "data/bench/step-compare.json"}
   }
 });
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 const round = (x: number) => Math.round(x * 10) / 10;
 
 interface ChildResult {
