@@ -1,5 +1,5 @@
 import {BACKWARD_PARAMS, convSiluModuleBytes, FORWARD_PARAMS, type BackwardParam, type ForwardParam} from "./convSiluSimdCode.js";
-import {arena, getRows, instantiate, layout, placeAt, putRows, scratchFloats, validates, type Heap} from "./simdModule.js";
+import {arena, getRows, kernelInstances, layout, placeAt, putRows, scratchFloats, type Heap, type KernelInstance} from "./simdModule.js";
 
 /** Sizes of one causal conv + SiLU: x is [sequences, length, channels], the weight [kernel, channels]. */
 export interface ConvDims {
@@ -20,36 +20,9 @@ export interface ConvGradArrays {
   bias: Float32Array;
 }
 
-interface ConvInstance {
-  memory: WebAssembly.Memory;
-  forward: (...args: number[]) => void;
-  backward: (...args: number[]) => void;
-}
+const kernels = kernelInstances(convSiluModuleBytes);
 
-const bytes = new Map<boolean, Uint8Array<ArrayBuffer>>();
-let own: ConvInstance | null = null;
-const onHeap = new WeakMap<WebAssembly.Memory, ConvInstance>();
-
-function moduleBytes(importMemory = false): Uint8Array<ArrayBuffer> {
-  let b = bytes.get(importMemory);
-  if (!b) bytes.set(importMemory, (b = convSiluModuleBytes(importMemory)));
-  return b;
-}
-
-export function simdConvSupported(): boolean {
-  return validates(moduleBytes());
-}
-
-/** The kernel with its own memory, or one working in `memory` (a heap it imports). */
-function convInstance(memory?: WebAssembly.Memory): ConvInstance {
-  const cached = memory ? onHeap.get(memory) : own;
-  if (cached) return cached;
-  const exports = instantiate(moduleBytes(!!memory), memory);
-  const made = {memory: memory ?? (exports.memory as WebAssembly.Memory), forward: exports.forward as ConvInstance["forward"], backward: exports.backward as ConvInstance["backward"]};
-  if (memory) onHeap.set(memory, made);
-  else own = made;
-  return made;
-}
+export const simdConvSupported = kernels.supported;
 
 /** The weight-, bias- and (backward) gradient-sized regions of one call. */
 function paramRegions(dims: ConvDims, backward: boolean): Record<string, number> {
@@ -74,18 +47,18 @@ function prepare(dims: ConvDims, flags: ConvFlags, weight: Float32Array, bias: F
   const rowsTotal = dims.sequences * dims.length;
   const params = paramRegions(dims, backward);
   const sizeArgs = {sequences: dims.sequences, L: dims.length, rowBytes: padded * 4, K: dims.kernel, reverse: flags.reverse ? 1 : 0};
-  let kernel: ConvInstance;
+  let kernel: KernelInstance;
   let mem: Float32Array;
   let at: Record<string, number>;
   let finish: () => void = () => {};
   if (heap && padded === dims.channels) {
-    kernel = convInstance(heap.memory);
+    kernel = kernels.instance(heap.memory);
     mem = new Float32Array(heap.memory.buffer);
     at = placeAt(mem, heap.scratch, layout(params));
     for (const [k, array] of Object.entries(rows)) at[k] = array.byteOffset;
     for (const k of outputs) rows[k].fill(0);
   } else {
-    kernel = convInstance();
+    kernel = kernels.instance();
     const sizes = {...params, ...Object.fromEntries(Object.keys(rows).map((k) => [k, rowsTotal * padded * 4]))};
     const regions = layout(sizes);
     at = regions.at;

@@ -1,4 +1,4 @@
-import {arena, getRows, instantiate, layout, placeAt, putRows, scratchFloats, validates, type Heap} from "./simdModule.js";
+import {arena, getRows, kernelInstances, layout, placeAt, putRows, scratchFloats, type Heap, type KernelInstance} from "./simdModule.js";
 import {BACKWARD_PARAMS, FORWARD_PARAMS, scanModuleBytes, type BackwardParam, type ForwardParam} from "./scanSimdCode.js";
 
 /** Sizes of one selective scan: u is [batch, length, channels], A is [channels, state]. */
@@ -30,47 +30,16 @@ export interface ScanFlags {
 /** Gradients of the loss with respect to each input present in ScanArrays. */
 export type ScanGradArrays = Required<Pick<ScanArrays, "u" | "delta" | "A" | "B" | "C">> & Pick<ScanArrays, "D" | "z" | "deltaBias">;
 
-interface ScanInstance {
-  memory: WebAssembly.Memory;
-  forward: (...args: number[]) => void;
-  backward: (...args: number[]) => void;
-}
-
 /**
  * Positions per chunk of the backward's second sweep: a chunk's rows, decays and per-position
  * sums for all channel groups stay within L2 (~0.3 MB at 128 channels).
  */
 const CHUNK = 64;
 
-const bytes = new Map<boolean, Uint8Array<ArrayBuffer>>();
-let own: ScanInstance | null = null;
-const onHeap = new WeakMap<WebAssembly.Memory, ScanInstance>();
+const kernels = kernelInstances(scanModuleBytes);
 
-function moduleBytes(importMemory = false): Uint8Array<ArrayBuffer> {
-  let b = bytes.get(importMemory);
-  if (!b) bytes.set(importMemory, (b = scanModuleBytes(importMemory)));
-  return b;
-}
-
-/** Whether this JavaScript engine runs WebAssembly with 128-bit SIMD (every current browser and Node does). */
-export function simdScanSupported(): boolean {
-  return validates(moduleBytes());
-}
-
-/** The kernel with its own memory, or one working in `memory` (a heap it imports). */
-function scanInstance(memory?: WebAssembly.Memory): ScanInstance {
-  const cached = memory ? onHeap.get(memory) : own;
-  if (cached) return cached;
-  const exports = instantiate(moduleBytes(!!memory), memory);
-  const made = {
-    memory: memory ?? (exports.memory as WebAssembly.Memory),
-    forward: exports.forward as ScanInstance["forward"],
-    backward: exports.backward as ScanInstance["backward"]
-  };
-  if (memory) onHeap.set(memory, made);
-  else own = made;
-  return made;
-}
+/** Whether this JavaScript engine runs WebAssembly with 128-bit SIMD (every current browser and Node). */
+export const simdScanSupported = kernels.supported;
 
 /** A [channels, state] matrix transposed into the kernel's [state, padded] layout. */
 function putTransposed(mem: Float32Array, byteOffset: number, a: Float32Array, dims: ScanDims, padded: number): void {
@@ -94,7 +63,7 @@ function regions(dims: ScanDims, padded: number) {
  * views its memory.
  */
 interface Placement<R extends string, S extends string> {
-  kernel: ScanInstance;
+  kernel: KernelInstance;
   mem: Float32Array;
   at: Record<R | S, number>;
   step: Partial<Record<R, number>>;
@@ -110,13 +79,13 @@ function place<R extends string, S extends string>(
   const names = (Object.keys(rows) as R[]).filter((k) => rows[k] !== undefined);
   const sizeOf = (k: R) => (seqArrays.includes(k) ? r.seq : r.rows);
   if (heap && padded === dims.channels) {
-    const kernel = scanInstance(heap.memory);
+    const kernel = kernels.instance(heap.memory);
     const mem = new Float32Array(heap.memory.buffer);
     const at = {...placeAt(mem, heap.scratch, layout(scratch)), ...Object.fromEntries(names.map((k) => [k, (rows[k] as Float32Array).byteOffset]))};
     const step = Object.fromEntries(names.map((k) => [k, sizeOf(k)])) as Partial<Record<R, number>>;
     return {kernel, mem, at: at as Record<R | S, number>, step, load: () => undefined, store: () => undefined};
   }
-  const kernel = scanInstance();
+  const kernel = kernels.instance();
   const {at, bytes: total} = layout({...Object.fromEntries(names.map((k) => [k, sizeOf(k)])), ...scratch} as Record<R | S, number>);
   const mem = arena(kernel.memory, total);
   const copy = (k: R, b: number, into: boolean) => {

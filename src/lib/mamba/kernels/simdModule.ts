@@ -17,6 +17,47 @@ export function instantiate(bytes: Uint8Array<ArrayBuffer>, memory?: WebAssembly
   return new WebAssembly.Instance(new WebAssembly.Module(bytes), memory ? {env: {memory}} : {}).exports;
 }
 
+/** A kernel module's two entry points and the memory they work in. */
+export interface KernelInstance {
+  memory: WebAssembly.Memory;
+  forward: (...args: number[]) => void;
+  backward: (...args: number[]) => void;
+}
+
+/**
+ * One kernel's instances, compiled on first use: one with its own memory, and one per heap it
+ * imports (the wasm backend's heap can be replaced when it grows, hence a weak map).
+ * `build(importMemory)` assembles the module's bytes.
+ */
+export function kernelInstances(build: (importMemory: boolean) => Uint8Array<ArrayBuffer>) {
+  const bytes = new Map<boolean, Uint8Array<ArrayBuffer>>();
+  let own: KernelInstance | null = null;
+  const onHeap = new WeakMap<WebAssembly.Memory, KernelInstance>();
+  const moduleBytes = (importMemory: boolean) => {
+    let b = bytes.get(importMemory);
+    if (!b) bytes.set(importMemory, (b = build(importMemory)));
+    return b;
+  };
+  return {
+    /** Whether this JavaScript engine runs the module (128-bit SIMD: every current browser and Node). */
+    supported: (): boolean => validates(moduleBytes(false)),
+    /** The kernel with its own memory, or one working in `memory` (a heap it imports). */
+    instance(memory?: WebAssembly.Memory): KernelInstance {
+      const cached = memory ? onHeap.get(memory) : own;
+      if (cached) return cached;
+      const exports = instantiate(moduleBytes(!!memory), memory);
+      const made = {
+        memory: memory ?? (exports.memory as WebAssembly.Memory),
+        forward: exports.forward as KernelInstance["forward"],
+        backward: exports.backward as KernelInstance["backward"]
+      };
+      if (memory) onHeap.set(memory, made);
+      else own = made;
+      return made;
+    }
+  };
+}
+
 /**
  * The wasm backend's heap, where a kernel instance that imports it reads and writes tensors in
  * place instead of copying them into its own memory, and `scratch`, a region there for the
