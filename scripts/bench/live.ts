@@ -2,11 +2,13 @@
 // train page in headless Chromium (wasm, as a visitor without a GPU gets): press Start with the
 // default settings, and again with contrastive-only, and record for each the steps reached and
 // every evaluation over the minutes a visitor waits. Writes data/bench/live.json with the
-// machine, its load and the teachers' Objects-20 score the goal is measured against.
-import {readFileSync, writeFileSync} from "node:fs";
+// machine, its load and the teachers' Objects-20 score the goal is measured against; earlier
+// records stay in it under `earlier`.
+import {existsSync, readFileSync, writeFileSync} from "node:fs";
 import {loadavg} from "node:os";
 import {launchChromium, openPage, serveStatic} from "../../test/browser/harness.js";
 import {DIST, requireBuiltSite} from "../../test/browser/site.js";
+import {checkLiveRecord} from "../../src/lib/train/liveRecord.js";
 import {DEFAULT_SETTINGS} from "../../src/lib/train/settings.js";
 import {runScript, UsageError} from "../cli.js";
 import {parseArgs} from "../progress.js";
@@ -15,6 +17,8 @@ import {machineInfo} from "./machine.js";
 const OUT = "data/bench/live.json";
 /** The suite the goal is stated on. */
 const OBJECTS = "classification/objects";
+/** Recorded beside it: scene retrieval is where a short run's students move first. */
+const RETRIEVAL = "retrieval/scenes";
 
 interface Sample {
   seconds: number;
@@ -22,6 +26,7 @@ interface Sample {
   /** The latest evaluation the page shows, with the step it was taken at. */
   evalStep: number | null;
   objects: number | null;
+  retrieval: number | null;
 }
 
 /** The teachers' mean Objects-20 score, from their committed evaluations. */
@@ -42,6 +47,9 @@ await runScript(async () => {
   // Extra settings for both arms (e.g. "eval=50"); the arms differ only in their weights.
   const extra = args.get("query") ?? "";
   requireBuiltSite();
+  // The new record goes first; earlier ones are kept beside it, newest first.
+  const previous = existsSync(OUT) ? JSON.parse(readFileSync(OUT, "utf8")) : null;
+  if (previous) checkLiveRecord(previous, OUT);
   const teachers = teacherObjects();
   const arms = [
     {name: "distilled (default)", weights: [DEFAULT_SETTINGS.contrastiveWeight, DEFAULT_SETTINGS.distillWeight]},
@@ -62,24 +70,29 @@ await runScript(async () => {
       const samples: Sample[] = [];
       while (Date.now() - started < minutes * 60_000) {
         await page.waitForTimeout(5_000);
-        const sample = await page.evaluate((key) => {
+        const sample = await page.evaluate(([objectsKey, retrievalKey]) => {
           const status = document.querySelector(".train-status");
           const table = document.querySelector("table.eval-table");
-          const row = table?.querySelector(`tr[data-key="${key}"]`);
+          const value = (key: string) => {
+            const row = table?.querySelector(`tr[data-key="${key}"]`);
+            return row ? Number(row.getAttribute("data-value")) : null;
+          };
           return {
             step: Number(status?.getAttribute("data-step") ?? 0),
             evalStep: table ? Number(table.getAttribute("data-step")) : null,
-            objects: row ? Number(row.getAttribute("data-value")) : null
+            objects: value(objectsKey),
+            retrieval: value(retrievalKey)
           };
-        }, OBJECTS);
+        }, [OBJECTS, RETRIEVAL]);
         samples.push({seconds: (Date.now() - started) / 1000, ...sample});
-        console.log(`${arm.name}: ${Math.round(samples.at(-1)!.seconds)} s, step ${sample.step}, objects ${sample.objects ?? "—"} (eval at ${sample.evalStep ?? "—"})`);
+        console.log(`${arm.name}: ${Math.round(samples.at(-1)!.seconds)} s, step ${sample.step}, objects ${sample.objects ?? "—"}, retrieval ${sample.retrieval ?? "—"} (eval at ${sample.evalStep ?? "—"})`);
       }
       await page.click(".train-pause");
       await page.close();
-      const evaluations = samples.filter((s, i) => s.evalStep !== null && s.evalStep !== samples[i - 1]?.evalStep).map(({seconds, evalStep, objects}) => ({seconds, step: evalStep, objects}));
+      const evaluations = samples.filter((s, i) => s.evalStep !== null && s.evalStep !== samples[i - 1]?.evalStep).map(({seconds, evalStep, objects, retrieval}) => ({seconds, step: evalStep, objects, retrieval}));
       const final = evaluations.at(-1)?.objects ?? null;
-      results.push({arm: arm.name, weights: arm.weights, query, loadBefore, loadAfter: loadavg()[0], stepsReached: samples.at(-1)?.step ?? 0, evaluations, finalObjects: final, fractionOfTeachers: final === null ? null : final / teachers});
+      const finalRetrieval = evaluations.at(-1)?.retrieval ?? null;
+      results.push({arm: arm.name, weights: arm.weights, query, loadBefore, loadAfter: loadavg()[0], stepsReached: samples.at(-1)?.step ?? 0, evaluations, finalObjects: final, fractionOfTeachers: final === null ? null : final / teachers, finalRetrieval});
     }
   } finally {
     await browser.close();
@@ -89,6 +102,7 @@ await runScript(async () => {
   const goal = 0.5 * teachers;
   const result = {
     benchmark: `the train page in headless Chromium (wasm), Start pressed with the default settings and with contrastive-only (1, 0), ${minutes} minutes each; evaluations as the page shows them (its live evaluation sets)`,
+    minutes,
     browser: `headless Chromium ${version}`,
     machine: machineInfo(),
     defaults: DEFAULT_SETTINGS,
@@ -96,9 +110,11 @@ await runScript(async () => {
     goal: {
       distilledAtLeast: goal,
       distilledMet: distilled.finalObjects !== null && distilled.finalObjects >= goal,
-      contrastiveBehind: distilled.finalObjects !== null && contrastive.finalObjects !== null ? distilled.finalObjects - contrastive.finalObjects : null
+      contrastiveBehind: distilled.finalObjects !== null && contrastive.finalObjects !== null ? distilled.finalObjects - contrastive.finalObjects : null,
+      contrastiveBehindOnRetrieval: distilled.finalRetrieval !== null && contrastive.finalRetrieval !== null ? distilled.finalRetrieval - contrastive.finalRetrieval : null
     },
-    arms: results
+    arms: results,
+    earlier: previous ? [(({earlier, ...rest}) => rest)(previous), ...(previous.earlier ?? [])] : []
   };
   writeFileSync(OUT, JSON.stringify(result, null, 2) + "\n");
   console.log(`wrote ${OUT}: distilled ${distilled.finalObjects ?? "—"} (goal ≥ ${goal.toFixed(3)}), contrastive-only ${contrastive.finalObjects ?? "—"} after ${minutes} min`);

@@ -6,7 +6,8 @@ import {PREREGISTERED_ROOT} from "./sweepPlan.js";
  * What the RQ pages read, gathered at build time (scripts/siteAssets.ts writes these under
  * src/assets/rq/ so the pages can name them with FileAttachment): the poster's tables, the
  * committed sweeps' runs (the pre-registered RQ1 sweep's finished runs while it is under way,
- * marked incomplete), the teachers' evaluations and the recorded latency benchmark. A
+ * marked incomplete), the teachers' evaluations, the recorded latency benchmark and the live
+ * benchmark of the train page (which the train page reads too). A
  * missing sweep or benchmark is written as empty, never invented; the pages say so.
  */
 export const RQ_ASSET_DIR = "src/assets/rq";
@@ -29,6 +30,7 @@ export function rqAssets({read, list}: RqAssetSources): Record<string, string> {
     .sort()
     .map((f) => ({name: f.replace(/\.eval\.jsonl$/, ""), source: `data/teachers/${f}`, text: read(`data/teachers/${f}`) ?? ""}));
   const bench = read("data/bench/latency.json");
+  const live = read("data/bench/live.json");
   const preregistered = `${PREREGISTERED_ROOT}/rq1`;
   const complete = read(`${preregistered}/${RUN_MANIFEST}`) !== null;
   return {
@@ -39,6 +41,7 @@ export function rqAssets({read, list}: RqAssetSources): Record<string, string> {
     "rq2-runs.json": JSON.stringify(bundleRuns("data/runs/rq2", read)),
     "teachers.json": JSON.stringify({teachers}),
     "latency.json": JSON.stringify({source: bench === null ? null : "data/bench/latency.json", bench: bench === null ? null : JSON.parse(bench)}),
+    "live.json": JSON.stringify({source: live === null ? null : "data/bench/live.json", bench: live === null ? null : JSON.parse(live)}),
     // The folder is generated: keep it out of git without touching the repository's .gitignore.
     ".gitignore": "*\n"
   };

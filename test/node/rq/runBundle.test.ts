@@ -66,13 +66,23 @@ describe("rqAssets", () => {
       "data/teachers/teacher-a.eval.jsonl": '{"key": "x", "metrics": {"main_metric": 1}}\n'
     };
     const assets = rqAssets({read: files(repo), list: (dir) => (dir === "data/teachers" ? ["teacher-a.ckpt", "teacher-a.eval.jsonl"] : [])});
-    expect(Object.keys(assets).sort()).toEqual([".gitignore", "dmclip_rq1.csv", "dmclip_rq2.csv", "latency.json", "rq1-preregistered.json", "rq1-runs.json", "rq2-runs.json", "teachers.json"]);
+    expect(Object.keys(assets).sort()).toEqual([".gitignore", "dmclip_rq1.csv", "dmclip_rq2.csv", "latency.json", "live.json", "rq1-preregistered.json", "rq1-runs.json", "rq2-runs.json", "teachers.json"]);
     expect(JSON.parse(assets["rq1-preregistered.json"])).toEqual({complete: false, manifest: null, runs: [], problems: []});
     expect(JSON.parse(assets["rq1-runs.json"]).runs.map((r: {source: string}) => r.source)).toEqual(["data/runs/rq1/a/run.json"]);
     expect(JSON.parse(assets["rq2-runs.json"])).toEqual({manifest: null, runs: [], problems: []});
     expect(JSON.parse(assets["teachers.json"]).teachers).toEqual([{name: "teacher-a", source: "data/teachers/teacher-a.eval.jsonl", text: repo["data/teachers/teacher-a.eval.jsonl"]}]);
     expect(JSON.parse(assets["latency.json"])).toEqual({source: null, bench: null});
+    expect(JSON.parse(assets["live.json"])).toEqual({source: null, bench: null});
     expect(assets[".gitignore"]).toBe("*\n");
+  });
+
+  it("passes the recorded live benchmark through with its source", () => {
+    const repo: Record<string, unknown> = {
+      "data/paper/dmclip_rq1.csv": "model,contrastive_weight,distill_weight,a\n",
+      "data/paper/dmclip_rq2.csv": "claim,value,unit,compared_to,note\n",
+      "data/bench/live.json": {teachersObjects: 0.7, arms: []}
+    };
+    expect(JSON.parse(rqAssets({read: files(repo), list: () => []})["live.json"])).toEqual({source: "data/bench/live.json", bench: {teachersObjects: 0.7, arms: []}});
   });
 
   it("gives the pre-registered sweep's finished runs while it is under way, and its index once complete", () => {
