@@ -14,13 +14,12 @@ import {decodeCheckpoint, encodeCheckpoint} from "../lib/train/checkpoint.js";
 import {clipEncoders, suiteEvaluator} from "../lib/train/clipEncoders.js";
 import {labTokenizer, studentModel} from "../lib/train/models.js";
 import {RunRecorder} from "../lib/train/runRecorder.js";
-import type {TrainSettings} from "../lib/train/settings.js";
+import {LIVE_EVAL_SIZES, type TrainSettings} from "../lib/train/settings.js";
 import {prefetchedSource, type BatchWorker} from "../lib/train/prefetchedSource.js";
 import {Trainer} from "../lib/train/trainer.js";
 import type {BatchView, BatchWorkerData, WorkerData, WorkerMessage, WorkerRequest, WorkerStatus} from "../lib/train/workerProtocol.js";
 
-/** Live evaluations use small sets (a few seconds); exports and the CLI use the full ones. */
-const LIVE_EVAL = {perSet: 100, retrievalCount: 200, keys: undefined as string[] | undefined};
+const LIVE_EVAL = {...LIVE_EVAL_SIZES, keys: undefined as string[] | undefined};
 const VIEW_SIZE = 8;
 
 let trainer: Trainer | null = null;

@@ -1,3 +1,4 @@
+import {existsSync, readFileSync} from "node:fs";
 import type {Page} from "playwright-core";
 import {describe, expect, it} from "vitest";
 import {openPage, type PageLog} from "./harness.js";
@@ -145,6 +146,22 @@ describe("the training notebook", () => {
     expect(checked).toEqual(["ViT"]);
     expect(await page.getAttribute(".train-status", "data-steps")).toBe("400");
     expect(await page.textContent(".train-error")).toMatch(/URL parameter lr=oops: expected a number/);
+    await page.close();
+  });
+
+  it("shows what the committed live benchmark reached, arm by arm, or says none is recorded", async () => {
+    const {page, log} = await openTrain(QUICK);
+    if (existsSync("data/bench/live.json")) {
+      const bench = JSON.parse(readFileSync("data/bench/live.json", "utf8"));
+      await page.waitForSelector(".live-record-table tbody tr");
+      const rows = await page.$$eval(".live-record-table tbody tr", (trs) => trs.map((tr) => ({date: (tr as HTMLElement).dataset.date, steps: Number((tr as HTMLElement).dataset.steps)})));
+      const records = [bench, ...(bench.earlier ?? [])];
+      expect(rows).toEqual(records.flatMap((r: {machine: {date: string}; arms: {stepsReached: number}[]}) => r.arms.map((a) => ({date: r.machine.date.slice(0, 10), steps: a.stepsReached}))));
+      expect(await page.getAttribute(".live-record", "data-goal-met")).toBe(String(bench.goal.distilledMet));
+    } else {
+      expect(await page.textContent(".live-record-missing")).toContain("No live benchmark is recorded yet");
+    }
+    expect(log.errors).toEqual([]);
     await page.close();
   });
 });

@@ -41,6 +41,9 @@ export function isLiveSetting(key: keyof TrainSettings): key is LiveSetting {
   return (LIVE_SETTINGS as readonly string[]).includes(key);
 }
 
+/** The live trainer's evaluation sets: small, so an evaluation takes seconds; exports and the CLI use the full ones. */
+export const LIVE_EVAL_SIZES = {perSet: 100, retrievalCount: 200} as const;
+
 /** The poster's best weights (0.25, 0.75); sizes that train to a useful student in minutes on wasm. */
 export const DEFAULT_SETTINGS: Readonly<TrainSettings> = {
   contrastiveWeight: 0.25,
