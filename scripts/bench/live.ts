@@ -70,18 +70,19 @@ await runScript(async () => {
       const samples: Sample[] = [];
       while (Date.now() - started < minutes * 60_000) {
         await page.waitForTimeout(5_000);
-        const sample = await page.evaluate(([objectsKey, retrievalKey]) => {
+        // No named functions inside: tsx would wrap them in a helper the page does not have.
+        const sample = await page.evaluate((keys) => {
           const status = document.querySelector(".train-status");
           const table = document.querySelector("table.eval-table");
-          const value = (key: string) => {
+          const [objects, retrieval] = keys.map((key) => {
             const row = table?.querySelector(`tr[data-key="${key}"]`);
             return row ? Number(row.getAttribute("data-value")) : null;
-          };
+          });
           return {
             step: Number(status?.getAttribute("data-step") ?? 0),
             evalStep: table ? Number(table.getAttribute("data-step")) : null,
-            objects: value(objectsKey),
-            retrieval: value(retrievalKey)
+            objects,
+            retrieval
           };
         }, [OBJECTS, RETRIEVAL]);
         samples.push({seconds: (Date.now() - started) / 1000, ...sample});

@@ -3,11 +3,12 @@
 // while its worker trains: the longest event-loop delay on the page during training, against
 // the step time a main-thread trainer would block for (a step's wasm kernels run synchronously,
 // so a trainer on the page could yield only between steps).
-import {writeFileSync} from "node:fs";
+import {existsSync, readFileSync, writeFileSync} from "node:fs";
 import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-wasm";
 import {diskReader, loadSourcesFromDisk} from "../../src/lib/data/nodeFiles.js";
 import {ReinforcedSet} from "../../src/lib/data/reinforcedLoader.js";
+import {median} from "../../src/lib/rq/latencyStudy.js";
 import {activateBackend} from "../../src/lib/runtime/backendSelection.js";
 import {reinforcedSource} from "../../src/lib/train/batchSource.js";
 import {labTokenizer, studentModel} from "../../src/lib/train/models.js";
@@ -17,7 +18,7 @@ import {launchChromium, openPage, serveStatic} from "../../test/browser/harness.
 import {DIST, requireBuiltSite} from "../../test/browser/site.js";
 import {machineInfo} from "./machine.js";
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const OUT = "data/bench/train.json";
 const WARMUP = 2;
 const STEPS = 6;
 
@@ -76,10 +77,13 @@ if (!(await activateBackend("wasm"))) throw new Error("the wasm backend could no
 const rows = [];
 for (const student of ["vim", "vit"] as const) rows.push(await nodeThroughput(student));
 for (const student of ["vim", "vit"] as const) rows.push(await chromium(student));
+// Earlier recordings (other machines, other code) stay beside the new one, newest first.
+const previous = existsSync(OUT) ? JSON.parse(readFileSync(OUT, "utf8")) : null;
 const result = {
   benchmark: `one training step of the default students (batch ${DEFAULT_SETTINGS.batchSize}, 64×64 scenes, DM-CLIP loss with the two stored teachers), median of ${STEPS} after ${WARMUP} warm-up steps; in Chromium through the train notebook's worker, with the page's worst event-loop delay while it trains`,
   machine: machineInfo(),
-  rows
+  rows,
+  earlier: previous ? [(({earlier, ...rest}) => rest)(previous), ...(previous.earlier ?? [])] : []
 };
-writeFileSync("data/bench/train.json", JSON.stringify(result, null, 2) + "\n");
+writeFileSync(OUT, JSON.stringify(result, null, 2) + "\n");
 console.table(rows);
