@@ -4,7 +4,7 @@
 // every evaluation over the minutes a visitor waits. Writes data/bench/live.json with the
 // machine, its load and the teachers' Objects-20 score the goal is measured against; earlier
 // records stay in it under `earlier`.
-import {existsSync, readFileSync, writeFileSync} from "node:fs";
+import {readFileSync, writeFileSync} from "node:fs";
 import {loadavg} from "node:os";
 import {launchChromium, openPage, serveStatic} from "../../test/browser/harness.js";
 import {DIST, requireBuiltSite} from "../../test/browser/site.js";
@@ -12,6 +12,7 @@ import {checkLiveRecord} from "../../src/lib/train/liveRecord.js";
 import {DEFAULT_SETTINGS} from "../../src/lib/train/settings.js";
 import {runScript, UsageError} from "../cli.js";
 import {parseArgs} from "../progress.js";
+import {earlierRecords} from "./earlierRecords.js";
 import {machineInfo} from "./machine.js";
 
 const OUT = "data/bench/live.json";
@@ -47,9 +48,9 @@ await runScript(async () => {
   // Extra settings for both arms (e.g. "eval=50"); the arms differ only in their weights.
   const extra = args.get("query") ?? "";
   requireBuiltSite();
-  // The new record goes first; earlier ones are kept beside it, newest first.
-  const previous = existsSync(OUT) ? JSON.parse(readFileSync(OUT, "utf8")) : null;
-  if (previous) checkLiveRecord(previous, OUT);
+  // Earlier records are kept beside the new one; a file this cannot read stops the run before it starts.
+  const earlier = earlierRecords(OUT);
+  earlier.forEach((record, i) => checkLiveRecord(record, `${OUT} (record ${i + 1})`));
   const teachers = teacherObjects();
   const arms = [
     {name: "distilled (default)", weights: [DEFAULT_SETTINGS.contrastiveWeight, DEFAULT_SETTINGS.distillWeight]},
@@ -115,7 +116,7 @@ await runScript(async () => {
       contrastiveBehindOnRetrieval: distilled.finalRetrieval !== null && contrastive.finalRetrieval !== null ? distilled.finalRetrieval - contrastive.finalRetrieval : null
     },
     arms: results,
-    earlier: previous ? [(({earlier, ...rest}) => rest)(previous), ...(previous.earlier ?? [])] : []
+    earlier
   };
   writeFileSync(OUT, JSON.stringify(result, null, 2) + "\n");
   console.log(`wrote ${OUT}: distilled ${distilled.finalObjects ?? "—"} (goal ≥ ${goal.toFixed(3)}), contrastive-only ${contrastive.finalObjects ?? "—"} after ${minutes} min`);

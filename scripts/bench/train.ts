@@ -3,7 +3,7 @@
 // while its worker trains: the longest event-loop delay on the page during training, against
 // the step time a main-thread trainer would block for (a step's wasm kernels run synchronously,
 // so a trainer on the page could yield only between steps).
-import {existsSync, readFileSync, writeFileSync} from "node:fs";
+import {writeFileSync} from "node:fs";
 import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-wasm";
 import {diskReader, loadSourcesFromDisk} from "../../src/lib/data/nodeFiles.js";
@@ -16,6 +16,7 @@ import {DEFAULT_SETTINGS} from "../../src/lib/train/settings.js";
 import {Trainer} from "../../src/lib/train/trainer.js";
 import {launchChromium, openPage, serveStatic} from "../../test/browser/harness.js";
 import {DIST, requireBuiltSite} from "../../test/browser/site.js";
+import {earlierRecords} from "./earlierRecords.js";
 import {machineInfo} from "./machine.js";
 
 const OUT = "data/bench/train.json";
@@ -77,13 +78,12 @@ if (!(await activateBackend("wasm"))) throw new Error("the wasm backend could no
 const rows = [];
 for (const student of ["vim", "vit"] as const) rows.push(await nodeThroughput(student));
 for (const student of ["vim", "vit"] as const) rows.push(await chromium(student));
-// Earlier recordings (other machines, other code) stay beside the new one, newest first.
-const previous = existsSync(OUT) ? JSON.parse(readFileSync(OUT, "utf8")) : null;
 const result = {
   benchmark: `one training step of the default students (batch ${DEFAULT_SETTINGS.batchSize}, 64×64 scenes, DM-CLIP loss with the two stored teachers), median of ${STEPS} after ${WARMUP} warm-up steps; in Chromium through the train notebook's worker, with the page's worst event-loop delay while it trains`,
   machine: machineInfo(),
   rows,
-  earlier: previous ? [(({earlier, ...rest}) => rest)(previous), ...(previous.earlier ?? [])] : []
+  // Earlier recordings (other machines, other code) stay beside the new one, newest first.
+  earlier: earlierRecords(OUT)
 };
 writeFileSync(OUT, JSON.stringify(result, null, 2) + "\n");
 console.table(rows);
