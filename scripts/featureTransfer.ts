@@ -27,7 +27,7 @@ import {inheritTextTower} from "../src/lib/train/textInheritance.js";
 import type {EvalLine} from "../src/lib/train/trainer.js";
 import {diskData, spawnBatchWorkerThread} from "./batchWorkerThread.js";
 import {runScript, UsageError} from "./cli.js";
-import {parseArgs, progressLine} from "./progress.js";
+import {countFlag, forceFlag, parseArgs, progressLine} from "./progress.js";
 import {prepareOutput} from "./trainOptions.js";
 
 const DATA = "data/reinforced";
@@ -48,17 +48,10 @@ await runScript(async () => {
     (s as Record<string, unknown>)[key] = value;
   }
   if (s.warmupSteps > s.steps) throw new UsageError(`--warmup ${s.warmupSteps} must not exceed --steps ${s.steps}`);
-  const count = (flag: string, fallback: number) => {
-    const text = args.get(flag) ?? String(fallback);
-    if (!/^[1-9]\d*$/.test(text)) throw new UsageError(`--${flag} ${JSON.stringify(text)}: expected a positive integer`);
-    return Number(text);
-  };
-  const [perSet, retrieval] = [count("per-set", 200), count("retrieval", 200)];
+  const [perSet, retrieval] = [countFlag(args, "per-set", 200), countFlag(args, "retrieval", 200)];
   const teacherName = `teacher-${args.get("teacher") ?? "a"}`;
   if (!["teacher-a", "teacher-b"].includes(teacherName)) throw new UsageError(`--teacher ${JSON.stringify(args.get("teacher"))}: expected a or b`);
-  const force = args.get("force");
-  if (force !== undefined && force !== "true") throw new UsageError(`--force ${JSON.stringify(force)}: --force takes no value`);
-  prepareOutput(out, force === "true");
+  prepareOutput(out, forceFlag(args));
 
   if (!(await activateBackend("wasm"))) throw new Error("the wasm backend could not start");
   const sources = await loadSourcesFromDisk();
@@ -70,6 +63,7 @@ await runScript(async () => {
   const model = studentModel(s.student, tokenizer, s.seed);
   const frozen = new Set(inheritTextTower(model, tokenizer, teacher));
   const params = new Map([...model.namedVariables()].filter(([name]) => !frozen.has(name)));
+  const trained = [...params.values()];
   const optimizer = new AdamW(params, {...ADAMW_DEFAULTS, weightDecay: DEFAULT_SETTINGS.weightDecay});
   const source = prefetchedSource(spawnBatchWorkerThread, set, diskData(DATA), {batchSize: DEFAULT_SETTINGS.batchSize, seed: s.seed, groupedBatches: false});
   const [offset, dim] = [source.teacherDims.slice(0, teacherIndex).reduce((a, b) => a + b, 0), source.teacherDims[teacherIndex]];
@@ -88,7 +82,7 @@ await runScript(async () => {
       const images = tf.tensor4d(data, [size, height, width, 3]);
       const all = tf.tensor2d(rows, [size, rows.length / size]);
       const target = tf.slice(all, [0, offset], [size, dim]) as tf.Tensor2D;
-      const {value, grads} = tf.variableGrads(() => featureLoss(model.encodeImage(images), target), [...params.values()]);
+      const {value, grads} = tf.variableGrads(() => featureLoss(model.encodeImage(images), target), trained);
       const named: tf.NamedTensorMap = {};
       for (const [name, v] of params) named[name] = grads[v.name];
       optimizer.apply(clipByGlobalNorm(named, DEFAULT_SETTINGS.clipNorm).grads, s.learningRate * warmupCosine(step - 1, s.warmupSteps, s.steps));

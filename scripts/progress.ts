@@ -38,3 +38,18 @@ export function parseArgs(argv: string[]): Map<string, string> {
   }
   return args;
 }
+
+/** A positive-integer flag's value, or `fallback` when it is absent; anything else is a UsageError naming the flag. */
+export function countFlag(args: Map<string, string>, flag: string, fallback: number): number {
+  const text = args.get(flag);
+  if (text === undefined) return fallback;
+  if (!/^[1-9]\d*$/.test(text)) throw new UsageError(`--${flag} ${JSON.stringify(text)}: expected a positive integer`);
+  return Number(text);
+}
+
+/** Whether `--force` was given; it takes no value. */
+export function forceFlag(args: Map<string, string>): boolean {
+  const force = args.get("force");
+  if (force !== undefined && force !== "true") throw new UsageError(`--force ${JSON.stringify(force)}: --force takes no value`);
+  return force === "true";
+}

@@ -4,7 +4,7 @@ import {existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync} fro
 import {dirname, join, resolve} from "node:path";
 import {checkSettings, parseSetting, type TrainSettings} from "../src/lib/train/settings.js";
 import {UsageError} from "./cli.js";
-import {parseArgs} from "./progress.js";
+import {countFlag, forceFlag, parseArgs} from "./progress.js";
 
 export interface TrainOptions {
   settings: TrainSettings;
@@ -62,15 +62,8 @@ export function trainOptions(argv: string[]): TrainOptions {
     const given = [...args].filter(([flag]) => flag in SETTING_FLAGS || flag === "weights").map(([flag, text]) => `--${flag} ${text}`);
     throw new UsageError(`${(error as Error).message} (given: ${given.join(" ")})`);
   }
-  const count = (flag: string, fallback: number) => {
-    const text = args.get(flag);
-    if (text === undefined) return fallback;
-    if (!/^[1-9]\d*$/.test(text)) throw new UsageError(`--${flag} ${JSON.stringify(text)}: expected a positive integer`);
-    return Number(text);
-  };
-  const force = args.get("force");
-  if (force !== undefined && force !== "true") throw new UsageError(`--force ${JSON.stringify(force)}: --force takes no value`);
-  return {settings, out, force: force === "true", data: args.get("data") ?? "data/reinforced", perSet: count("per-set", 500), retrieval: count("retrieval", 1000)};
+  const force = forceFlag(args);
+  return {settings, out, force, data: args.get("data") ?? "data/reinforced", perSet: countFlag(args, "per-set", 500), retrieval: countFlag(args, "retrieval", 1000)};
 }
 
 /**

@@ -19,7 +19,7 @@ import {DEFAULT_SETTINGS, type TrainSettings} from "../../src/lib/train/settings
 import {Trainer} from "../../src/lib/train/trainer.js";
 import {diskData, spawnBatchWorkerThread} from "../batchWorkerThread.js";
 import {runScript, UsageError} from "../cli.js";
-import {parseArgs} from "../progress.js";
+import {countFlag, parseArgs} from "../progress.js";
 import {machineInfo} from "./machine.js";
 import {median} from "../../src/lib/rq/latencyStudy.js";
 
@@ -91,15 +91,9 @@ async function trainSteps(prefetch: boolean, set: ReinforcedSet, sources: Awaite
 
 await runScript(async () => {
   const args = parseArgs(process.argv.slice(2));
-  const count = (flag: string, fallback: number) => {
-    const text = args.get(flag);
-    if (text === undefined) return fallback;
-    if (!/^[1-9]\d*$/.test(text)) throw new UsageError(`--${flag} ${JSON.stringify(text)}: expected a positive integer`);
-    return Number(text);
-  };
   for (const key of args.keys()) if (key !== "rounds" && key !== "steps") throw new UsageError(`unknown option --${key}; known: --rounds --steps`);
-  const rounds = count("rounds", 2);
-  const steps = count("steps", 5);
+  const rounds = countFlag(args, "rounds", 2);
+  const steps = countFlag(args, "steps", 5);
 
   if (!(await activateBackend("wasm"))) throw new Error("the wasm backend could not start");
   const sources = await loadSourcesFromDisk();

@@ -15,7 +15,7 @@ import {targetMass, type TargetMass} from "../../src/lib/distill/targetMass.js";
 import {Rng} from "../../src/lib/random/rng.js";
 import {activateBackend} from "../../src/lib/runtime/backendSelection.js";
 import {runScript, UsageError} from "../cli.js";
-import {parseArgs} from "../progress.js";
+import {countFlag, parseArgs} from "../progress.js";
 
 const BATCH = 64;
 const FIXED_SCALES = [20, 10, 5];
@@ -23,13 +23,8 @@ const FIXED_SCALES = [20, 10, 5];
 await runScript(async () => {
   const args = parseArgs(process.argv.slice(2));
   for (const key of args.keys()) if (!["batches", "seed"].includes(key)) throw new UsageError(`unknown option --${key}; known: --batches --seed`);
-  const count = (flag: string, fallback: number) => {
-    const text = args.get(flag) ?? String(fallback);
-    if (!/^[1-9]\d*$/.test(text)) throw new UsageError(`--${flag} ${JSON.stringify(text)}: expected a positive integer`);
-    return Number(text);
-  };
-  const batches = count("batches", 16);
-  const rng = new Rng(count("seed", 1));
+  const batches = countFlag(args, "batches", 16);
+  const rng = new Rng(countFlag(args, "seed", 1));
   if (!(await activateBackend("wasm"))) throw new Error("the wasm backend could not start");
   const set = await ReinforcedSet.open(diskReader("data/reinforced"));
   const sources = await loadSourcesFromDisk();

@@ -19,8 +19,8 @@ export function inheritTextTower(student: ClipModel, tokenizer: Tokenizer, teach
   if (JSON.stringify(teacher.tokenizer) !== JSON.stringify(tokenizer.toJSON())) {
     throw new Error("inheritTextTower: the teacher's tokenizer differs from the student's; its token ids would mean other words");
   }
-  const names = [...student.namedVariables().keys()].filter((name) => name.startsWith("text.") || name === "logit_scale");
   const variables = student.namedVariables();
+  const names = [...variables.keys()].filter((name) => name.startsWith("text.") || name === "logit_scale");
   for (const name of names) {
     const w = teacher.weights.get(name);
     const shape = variables.get(name)!.shape;
