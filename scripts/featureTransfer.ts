@@ -27,7 +27,7 @@ import {inheritTextTower} from "../src/lib/train/textInheritance.js";
 import type {EvalLine} from "../src/lib/train/trainer.js";
 import {diskData, spawnBatchWorkerThread} from "./batchWorkerThread.js";
 import {runScript, UsageError} from "./cli.js";
-import {countFlag, forceFlag, parseArgs, progressLine} from "./progress.js";
+import {countFlag, parseArgs, progressLine, switchFlag} from "./progress.js";
 import {prepareOutput} from "./trainOptions.js";
 
 const DATA = "data/reinforced";
@@ -51,7 +51,7 @@ await runScript(async () => {
   const [perSet, retrieval] = [countFlag(args, "per-set", 200), countFlag(args, "retrieval", 200)];
   const teacherName = `teacher-${args.get("teacher") ?? "a"}`;
   if (!["teacher-a", "teacher-b"].includes(teacherName)) throw new UsageError(`--teacher ${JSON.stringify(args.get("teacher"))}: expected a or b`);
-  prepareOutput(out, forceFlag(args));
+  prepareOutput(out, switchFlag(args, "force"));
 
   if (!(await activateBackend("wasm"))) throw new Error("the wasm backend could not start");
   const sources = await loadSourcesFromDisk();

@@ -47,9 +47,9 @@ export function countFlag(args: Map<string, string>, flag: string, fallback: num
   return Number(text);
 }
 
-/** Whether `--force` was given; it takes no value. */
-export function forceFlag(args: Map<string, string>): boolean {
-  const force = args.get("force");
-  if (force !== undefined && force !== "true") throw new UsageError(`--force ${JSON.stringify(force)}: --force takes no value`);
-  return force === "true";
+/** Whether a switch (`--force`, `--resume`) was given; it takes no value. */
+export function switchFlag(args: Map<string, string>, flag: string): boolean {
+  const value = args.get(flag);
+  if (value !== undefined && value !== "true") throw new UsageError(`--${flag} ${JSON.stringify(value)}: --${flag} takes no value`);
+  return value === "true";
 }

@@ -3,8 +3,9 @@
 // (sweepPlan), each one `scripts/train.ts` in its own process (`--jobs` at once, one per core: a
 // wasm trainer uses one thread), with one budget (steps, warm-up, batch kind) for every run of a
 // study. Runs are trained in plan order, which puts the poster's weightings first. A run already
-// finished with this budget is kept, so an interrupted sweep resumes; any other run in its folder
-// (stale settings, diverged, crashed) is trained again. `--status` says which runs are done and
+// finished with this budget is kept, so an interrupted sweep resumes; a run cut short goes on from
+// its last resume point (one every RESUME_EVERY steps, scripts/resumePoint.ts), losing at most
+// that many steps; any other run in its folder (stale settings, diverged) is trained again. `--status` says which runs are done and
 // trains nothing. The pre-registered RQ1 sweep lives in its own root:
 //   npm run sweep -- --study rq1 --steps 1000 --root data/runs/preregistered
 // Writes <root>/<study>/<name>/; <root>/<study>/progress.json (the runs finished so far, rewritten
@@ -18,6 +19,9 @@ import {defaultWarmup} from "../src/lib/train/settings.js";
 import {runScript, UsageError} from "./cli.js";
 import {formatSeconds, parseArgs} from "./progress.js";
 import {finishedRun, type SweepBudget} from "./sweepRuns.js";
+
+/** Steps between a run's resume points: about two minutes of a 1,000-step run here. */
+const RESUME_EVERY = 50;
 
 await runScript(async () => {
   const args = parseArgs(process.argv.slice(2));
@@ -69,8 +73,9 @@ await runScript(async () => {
 
   /** Trains one run; it succeeded only if the child exited 0 and left this planned run, finished. */
   function train(j: PlannedRun): Promise<boolean> {
-    // --force: the folder is the sweep's own, and whatever is in it is not this run (done() said so).
-    const argv = ["--import", "tsx", "scripts/train.ts", "--student", j.student, "--weights", `${j.contrastiveWeight},${j.distillWeight}`, "--seed", String(j.seed), "--dr", j.dr ? "1" : "0", "--groups", groups, "--steps", String(steps), "--warmup", String(budget.warmupSteps), "--per-set", String(perSet), "--retrieval", String(retrieval), "--out", folder(j), "--force"];
+    // --force: the folder is the sweep's own, and whatever is in it is not this run finished
+    // (done() said so); --resume keeps the part of this run that is there.
+    const argv = ["--import", "tsx", "scripts/train.ts", "--student", j.student, "--weights", `${j.contrastiveWeight},${j.distillWeight}`, "--seed", String(j.seed), "--dr", j.dr ? "1" : "0", "--groups", groups, "--steps", String(steps), "--warmup", String(budget.warmupSteps), "--per-set", String(perSet), "--retrieval", String(retrieval), "--out", folder(j), "--force", "--resume", "--checkpoint-every", String(RESUME_EVERY)];
     return new Promise((resolve, reject) => {
       const child = spawn(process.execPath, argv, {stdio: ["ignore", "pipe", "inherit"]});
       let tail = "";

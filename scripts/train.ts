@@ -3,7 +3,8 @@
 // the poster's model names. Writes <out>/run.json (settings, curves, evaluations, outcome) and
 // <out>/eval_results.jsonl (the final DataComp-format evaluation). Every flag and the output
 // folder are checked before the first step (trainOptions.ts); a folder that already holds
-// something is refused unless --force is given.
+// something is refused unless --force is given. With --checkpoint-every N it keeps a resume
+// point (resumePoint.ts) that --resume goes on from, exactly where the run stopped.
 import {writeFileSync} from "node:fs";
 import {cpus} from "node:os";
 import {basename} from "node:path";
@@ -21,11 +22,16 @@ import {Trainer} from "../src/lib/train/trainer.js";
 import {diskData, spawnBatchWorkerThread} from "./batchWorkerThread.js";
 import {runScript, UsageError} from "./cli.js";
 import {progressLine} from "./progress.js";
+import {dropResumePoint, readResumePoint, writeResumePoint} from "./resumePoint.js";
 import {prepareOutput, trainOptions} from "./trainOptions.js";
 
 await runScript(async () => {
-  const {settings, out, force, data: dataDir, perSet, retrieval} = trainOptions(process.argv.slice(2));
-  prepareOutput(out, force);
+  const {settings, out, force, checkpointEvery, resume, data: dataDir, perSet, retrieval} = trainOptions(process.argv.slice(2));
+  const found = resume ? readResumePoint(out, settings, force) : null;
+  const resumeFrom = found?.kind === "resume" ? found.point : null;
+  if (found?.kind === "replace") console.log(`not resuming (${found.why}): training afresh over it`);
+  // A folder holding this run's resume point is this run's, and it is not empty.
+  prepareOutput(out, force || resumeFrom !== null);
 
   if (!(await activateBackend("wasm"))) throw new Error("the wasm backend could not start");
   const sources = await loadSourcesFromDisk();
@@ -38,13 +44,17 @@ await runScript(async () => {
       tokenizer,
       createModel: (s) => studentModel(s.student, tokenizer, s.seed),
       // Batches are drawn in a worker thread while this one computes the step.
-      createSource: async (s) => prefetchedSource(spawnBatchWorkerThread, set, diskData(dataDir), s),
+      createSource: async (s, drawn) => prefetchedSource(spawnBatchWorkerThread, set, diskData(dataDir), s, {drawn}),
       evaluate: suiteEvaluator(sources, {perSet, retrievalCount: retrieval})
     },
     settings
   );
 
-  const recorder = new RunRecorder(trainer, {backend: tf.getBackend(), machine: `${cpus()[0]?.model ?? "unknown"} × ${cpus().length}, Node ${process.version}`});
+  if (resumeFrom) {
+    await trainer.resume(resumeFrom.checkpoint, resumeFrom.file);
+    console.log(`resuming at step ${trainer.step} from ${resumeFrom.file}`);
+  }
+  const recorder = new RunRecorder(trainer, {backend: tf.getBackend(), machine: `${cpus()[0]?.model ?? "unknown"} × ${cpus().length}, Node ${process.version}`}, resumeFrom?.log);
   console.log(`training a ${settings.student} student: weights (${settings.contrastiveWeight}, ${settings.distillWeight}), seed ${settings.seed}, ${settings.steps} steps of batch ${settings.batchSize} on ${tf.getBackend()}; ${trainer.model.parameterCounts().image} image parameters`);
   const started = Date.now();
   trainer.on((e) => {
@@ -52,8 +62,18 @@ await runScript(async () => {
     if (e.type === "eval") console.log(`\nstep ${e.step} evaluation: ${e.lines.map((l) => `${l.key} ${Number(l.metrics.main_metric).toFixed(3)}`).join(", ")}`);
     if (e.type === "step") progressLine(e.metrics.step, settings.steps, started, `loss ${e.metrics.total.toFixed(3)} (c ${e.metrics.contrastive.toFixed(3)}, d ${e.metrics.distill?.toFixed(3) ?? "–"}) ${e.metrics.imagesPerSecond.toFixed(0)} img/s`);
   });
+  // A resume point is saved between steps: the loop pauses after every N-th step, saves, and goes on.
+  if (checkpointEvery > 0) {
+    trainer.on((e) => {
+      if (e.type === "step" && e.metrics.step % checkpointEvery === 0 && e.metrics.step < settings.steps) void trainer.pause();
+    });
+  }
   // start() stops the run on any error, so the record's outcome says why.
-  await trainer.start();
+  for (;;) {
+    await trainer.start();
+    if (trainer.state !== "paused") break;
+    await writeResumePoint(out, trainer, recorder);
+  }
   const run = recorder.export(basename(out));
   if (trainer.state === "stopped") {
     console.error(`\n${run.outcome}`);
@@ -62,6 +82,7 @@ await runScript(async () => {
 
   writeFileSync(`${out}/run.json`, JSON.stringify(run) + "\n");
   writeFileSync(`${out}/eval_results.jsonl`, evalResultsJsonl(run));
+  dropResumePoint(out);
   const final = run.evaluations.at(-1);
   console.log(`\n${run.outcome}; wrote ${out}/run.json${final ? ` and eval_results.jsonl (${final.lines.map((l) => `${l.key} ${Number(l.metrics.main_metric).toFixed(3)}`).join(", ")})` : ""}`);
   trainer.dispose();

@@ -4,13 +4,17 @@ import {existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync} fro
 import {dirname, join, resolve} from "node:path";
 import {checkSettings, parseSetting, type TrainSettings} from "../src/lib/train/settings.js";
 import {UsageError} from "./cli.js";
-import {countFlag, forceFlag, parseArgs} from "./progress.js";
+import {countFlag, parseArgs, switchFlag} from "./progress.js";
 
 export interface TrainOptions {
   settings: TrainSettings;
   out: string;
   /** Overwrite a run already in `out`. */
   force: boolean;
+  /** Save a resume point every this many steps (0: never). */
+  checkpointEvery: number;
+  /** Go on from the resume point in `out`, if there is one. */
+  resume: boolean;
   data: string;
   perSet: number;
   retrieval: number;
@@ -29,7 +33,7 @@ const SETTING_FLAGS: Record<string, keyof TrainSettings> = {
   groups: "groupedBatches",
   "eval-every": "evalEvery"
 };
-const KNOWN = ["weights", ...Object.keys(SETTING_FLAGS), "out", "force", "data", "per-set", "retrieval"];
+const KNOWN = ["weights", ...Object.keys(SETTING_FLAGS), "out", "force", "resume", "checkpoint-every", "data", "per-set", "retrieval"];
 
 /** Reads `npm run train`'s argv; any mistake is a UsageError naming the flag and the text given. */
 export function trainOptions(argv: string[]): TrainOptions {
@@ -62,8 +66,16 @@ export function trainOptions(argv: string[]): TrainOptions {
     const given = [...args].filter(([flag]) => flag in SETTING_FLAGS || flag === "weights").map(([flag, text]) => `--${flag} ${text}`);
     throw new UsageError(`${(error as Error).message} (given: ${given.join(" ")})`);
   }
-  const force = forceFlag(args);
-  return {settings, out, force, data: args.get("data") ?? "data/reinforced", perSet: countFlag(args, "per-set", 500), retrieval: countFlag(args, "retrieval", 1000)};
+  return {
+    settings,
+    out,
+    force: switchFlag(args, "force"),
+    checkpointEvery: countFlag(args, "checkpoint-every", 0),
+    resume: switchFlag(args, "resume"),
+    data: args.get("data") ?? "data/reinforced",
+    perSet: countFlag(args, "per-set", 500),
+    retrieval: countFlag(args, "retrieval", 1000)
+  };
 }
 
 /**

@@ -49,7 +49,7 @@ async function init(requested: string, data: WorkerData, settings: Partial<Train
       tokenizer,
       createModel: (s) => studentModel(s.student, tokenizer, s.seed),
       // Batches are drawn in a nested worker while this one computes the step.
-      createSource: async (s) => prefetchedSource(() => nestedBatchWorker(data.batchWorker), set, {sources: data.sources, reinforced: data.reinforced}, s),
+      createSource: async (s, drawn) => prefetchedSource(() => nestedBatchWorker(data.batchWorker), set, {sources: data.sources, reinforced: data.reinforced}, s, {drawn}),
       evaluate: suiteEvaluator(sources, LIVE_EVAL)
     },
     settings
@@ -145,14 +145,7 @@ async function handle(request: WorkerRequest): Promise<[unknown, Transferable[]]
     case "saveCheckpoint": {
       const t = ready(trainer);
       await t.pause();
-      const bytes = encodeCheckpoint({
-        model: t.model.config,
-        tokenizer: t.tokenizer.toJSON(),
-        weights: await t.model.exportWeights(),
-        step: t.step,
-        optimizer: await t.exportOptimizer(),
-        meta: {settings: t.settings, backend: backend.name, savedAt: new Date().toISOString()}
-      });
+      const bytes = encodeCheckpoint(await t.checkpoint({backend: backend.name, savedAt: new Date().toISOString()}));
       return [bytes, [bytes.buffer]];
     }
     case "loadCheckpoint": {

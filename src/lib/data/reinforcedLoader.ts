@@ -37,6 +37,11 @@ export interface BatchOptions {
    * groupSize. False shuffles samples singly, giving ordinary batches of the same data.
    */
   readonly grouped?: boolean;
+  /**
+   * Batches at the epoch's start to pass over (a resumed run trained on them already): their
+   * random choices are still made, so the batches after them are the ones an unbroken epoch gives.
+   */
+  readonly skip?: number;
 }
 
 /**
@@ -74,6 +79,8 @@ export class ReinforcedSet {
     const m = this.manifest;
     const group = options.grouped === false ? 1 : m.groupSize;
     if (batchSize % group !== 0) throw new Error(`batches: batchSize must be a multiple of the set's groupSize ${group} for grouped batches, got ${batchSize}`);
+    let skip = options.skip ?? 0;
+    if (!(Number.isInteger(skip) && skip >= 0)) throw new Error(`batches: skip must be an integer ≥ 0, got ${skip}`);
     const rng = new Rng(sceneSeed(options.seed ?? 0, options.epoch ?? 0));
     const order = rng.shuffle(m.shards.map((_, i) => i));
     let pending: {shard: ReinforcedShard; sample: number}[] = [];
@@ -92,7 +99,10 @@ export class ReinforcedSet {
       for (const sample of units.flatMap((u) => Array.from({length: group}, (_, j) => u * group + j))) {
         pending.push({shard, sample});
         if (pending.length === batchSize) {
-          yield this.assemble(sources, pending, rng);
+          if (skip > 0) {
+            skip--;
+            drawViews(pending.length, this.manifest, rng);
+          } else yield this.assemble(sources, pending, rng);
           pending = [];
         }
       }
@@ -110,9 +120,9 @@ export class ReinforcedSet {
     const captions: string[] = [];
     const syntheticCaptions: string[] = [];
     const row = (from: Float32Array, r: number) => from.subarray(r * d, (r + 1) * d);
+    const choices = drawViews(size, this.manifest, rng);
     const views = picks.map(({shard, sample}, b) => {
-      const k = rng.int(n);
-      const syn = 1 + rng.int(texts - 1);
+      const {view: k, synthetic: syn} = choices[b];
       augmentation[b] = k;
       captions.push(shard.captions[sample][0]);
       syntheticCaptions.push(shard.captions[sample][syn]);
@@ -133,4 +143,15 @@ export class ReinforcedSet {
       syntheticTextEmb
     };
   }
+}
+
+/**
+ * Each sample's random choices for a batch: which stored augmentation it shows and which of its
+ * synthetic captions goes with it. One place, so a batch passed over draws exactly what it would have.
+ */
+function drawViews(size: number, {augmentations, texts}: ReinforcedManifest, rng: Rng): {view: number; synthetic: number}[] {
+  return Array.from({length: size}, () => {
+    const view = rng.int(augmentations);
+    return {view, synthetic: 1 + rng.int(texts - 1)};
+  });
 }

@@ -37,13 +37,17 @@ export type ReinforcedSourceSettings = Pick<TrainSettings, "batchSize" | "seed" 
 
 /**
  * Endless batches from a reinforced set: epoch after epoch, each reshuffled with its own seed,
- * the stored augmentation and its teacher embedding always travelling together.
+ * the stored augmentation and its teacher embedding always travelling together. `drawn` batches
+ * are passed over first (a resumed run's), so the stream goes on exactly where that run left it.
  */
-export function reinforcedSource(set: ReinforcedSet, sources: Sources, settings: ReinforcedSourceSettings): BatchSource {
+export function reinforcedSource(set: ReinforcedSet, sources: Sources, settings: ReinforcedSourceSettings, drawn = 0): BatchSource {
   const {batchSize, seed, groupedBatches: grouped} = settings;
   const teachers = reinforcedTeachers(set, settings);
-  let epoch = 0;
-  let batches: AsyncGenerator<ReinforcedBatch> = set.batches(sources, {batchSize, seed, epoch, grouped});
+  if (!(Number.isInteger(drawn) && drawn >= 0)) throw new Error(`reinforcedSource: drawn must be an integer ≥ 0, got ${drawn}`);
+  // Every epoch yields the same number of full batches (the last, smaller one is dropped).
+  const perEpoch = Math.floor(set.manifest.samples / batchSize);
+  let epoch = perEpoch > 0 ? Math.floor(drawn / perEpoch) : 0;
+  let batches: AsyncGenerator<ReinforcedBatch> = set.batches(sources, {batchSize, seed, epoch, grouped, skip: perEpoch > 0 ? drawn % perEpoch : 0});
   return {
     ...teachers,
     async next() {
@@ -88,33 +92,41 @@ export function reinforcedTeachers(set: ReinforcedSet, {batchSize, groupedBatche
  * but their items' classes (identityVariants): inside a group only the object tells captions
  * apart. Without it a small CLIP separates a batch by colour, size and position and never
  * learns what a 7 looks like (measured: zero-shot digits at chance after 600 steps).
+ * `drawn` batches are passed over first, their random choices made but nothing rendered.
  */
 export function sceneStreamSource(
   sources: Sources,
-  {batchSize, seed, size = 64, identityGroup = 1}: {batchSize: number; seed: number; size?: number; identityGroup?: number}
+  {batchSize, seed, size = 64, identityGroup = 1, drawn = 0}: {batchSize: number; seed: number; size?: number; identityGroup?: number; drawn?: number}
 ): BatchSource {
   if (!(Number.isInteger(identityGroup) && identityGroup >= 1 && batchSize % identityGroup === 0)) {
     throw new Error(`sceneStreamSource: identityGroup must be a positive integer dividing batchSize=${batchSize}, got ${identityGroup}`);
   }
+  if (!(Number.isInteger(drawn) && drawn >= 0)) throw new Error(`sceneStreamSource: drawn must be an integer ≥ 0, got ${drawn}`);
   const rng = new Rng(seed);
-  let drawn = 0;
+  let scenes = 0;
+  const draw = (render: boolean) => {
+    const images = [];
+    const captions: string[] = [];
+    const synthetic: string[] = [];
+    for (let g = 0; g < batchSize / identityGroup; g++) {
+      const base = sampleScene(sceneSeed(seed, scenes++), sources, "train");
+      for (const scene of identityGroup === 1 ? [base] : identityVariants(base, sources, identityGroup, rng)) {
+        const augmentation = sampleAugmentation(rng);
+        if (render) images.push(applyAugmentation(renderScene(scene, sources, size), augmentation));
+        const other = rng.pick(syntheticCaptions(scene));
+        captions.push(rng.next() < 0.5 ? groundTruthCaption(scene) : other);
+        synthetic.push(other);
+      }
+    }
+    return {images, captions, syntheticCaptions: synthetic};
+  };
+  for (let i = 0; i < drawn; i++) draw(false);
   return {
     teacherDims: [],
     teacherScales: [],
     async next() {
-      const images = [];
-      const captions: string[] = [];
-      const synthetic: string[] = [];
-      for (let g = 0; g < batchSize / identityGroup; g++) {
-        const base = sampleScene(sceneSeed(seed, drawn++), sources, "train");
-        for (const scene of identityGroup === 1 ? [base] : identityVariants(base, sources, identityGroup, rng)) {
-          images.push(applyAugmentation(renderScene(scene, sources, size), sampleAugmentation(rng)));
-          const other = rng.pick(syntheticCaptions(scene));
-          captions.push(rng.next() < 0.5 ? groundTruthCaption(scene) : other);
-          synthetic.push(other);
-        }
-      }
-      return {images: stackImages(images), captions, syntheticCaptions: synthetic};
+      const {images, captions, syntheticCaptions} = draw(true);
+      return {images: stackImages(images), captions, syntheticCaptions};
     }
   };
 }

@@ -20,7 +20,7 @@ export const PREFETCH_DEPTH = 2;
  * What the trainer's thread sends: where the data is (each platform's own description, `D`) and
  * which batches, then one `next` per batch wanted.
  */
-export type BatchWorkerRequest<D> = {type: "open"; data: D; settings: ReinforcedSourceSettings} | {type: "next"};
+export type BatchWorkerRequest<D> = {type: "open"; data: D; settings: ReinforcedSourceSettings; drawn: number} | {type: "next"};
 
 /** One reply per `next`, in the order asked. */
 export type BatchWorkerReply = {type: "batch"; batch: TrainBatch} | {type: "error"; message: string};
@@ -40,13 +40,20 @@ export interface BatchWorkerScope<D> {
 }
 
 /**
- * A source whose batches a worker from `spawn` draws, `depth` ahead. The settings are checked
- * against `set` before the worker starts. A draw that fails in the worker fails the `next` that
- * asked for that batch, naming the worker and the cause, and every `next` after it; `dispose`
- * terminates the worker.
+ * A source whose batches a worker from `spawn` draws, `depth` ahead, after passing over `drawn`
+ * (a resumed run's, as `reinforcedSource` does). The settings are checked against `set` before
+ * the worker starts. A draw that fails in the worker fails the `next` that asked for that batch,
+ * naming the worker and the cause, and every `next` after it; `dispose` terminates the worker.
  */
-export function prefetchedSource<D>(spawn: () => BatchWorker<D>, set: ReinforcedSet, data: D, settings: ReinforcedSourceSettings, depth = PREFETCH_DEPTH): BatchSource {
+export function prefetchedSource<D>(
+  spawn: () => BatchWorker<D>,
+  set: ReinforcedSet,
+  data: D,
+  settings: ReinforcedSourceSettings,
+  {drawn = 0, depth = PREFETCH_DEPTH}: {drawn?: number; depth?: number} = {}
+): BatchSource {
   if (!(Number.isInteger(depth) && depth >= 1)) throw new Error(`prefetchedSource: depth must be an integer ≥ 1, got ${depth}`);
+  if (!(Number.isInteger(drawn) && drawn >= 0)) throw new Error(`prefetchedSource: drawn must be an integer ≥ 0, got ${drawn}`);
   const teachers = reinforcedTeachers(set, settings);
   const {batchSize, seed, groupedBatches} = settings;
   const worker = spawn();
@@ -86,7 +93,7 @@ export function prefetchedSource<D>(spawn: () => BatchWorker<D>, set: Reinforced
     },
     (error) => breakWith(new Error(`the batch worker failed: ${error.message}`))
   );
-  worker.post({type: "open", data, settings: {batchSize, seed, groupedBatches}});
+  worker.post({type: "open", data, settings: {batchSize, seed, groupedBatches}, drawn});
   for (let k = 0; k < depth; k++) worker.post({type: "next"});
 
   return {
@@ -109,15 +116,15 @@ export function prefetchedSource<D>(spawn: () => BatchWorker<D>, set: Reinforced
  */
 export function serveBatches<D>(scope: BatchWorkerScope<D>, open: (data: D) => Promise<{set: ReinforcedSet; sources: Sources}>): void {
   let source: Promise<BatchSource> | null = null;
-  let drawn: Promise<void> = Promise.resolve();
+  let answered: Promise<void> = Promise.resolve();
   scope.listen((request) => {
     if (request.type === "open") {
-      source = open(request.data).then(({set, sources}) => reinforcedSource(set, sources, request.settings));
+      source = open(request.data).then(({set, sources}) => reinforcedSource(set, sources, request.settings, request.drawn));
       // Every `next` awaits it and reports its failure; this only keeps it from counting as unhandled.
       source.catch(() => {});
       return;
     }
-    drawn = drawn.then(async () => {
+    answered = answered.then(async () => {
       try {
         if (!source) throw new Error("a batch was asked for before the worker was told where the data is (open)");
         const batch = await (await source).next();

@@ -54,10 +54,12 @@ function runName(settings: TrainSettings): string {
  * run record is built: the training worker holds one for the pages, the CLI one per run.
  */
 export class RunRecorder {
-  private readonly log = emptyRunLog();
+  private readonly log: RunLog;
   private readonly off: () => void;
 
-  constructor(private readonly trainer: Trainer, private readonly place: RunPlace) {
+  /** `earlier`: what a resumed run recorded before it stopped; the record goes on from it. */
+  constructor(private readonly trainer: Trainer, private readonly place: RunPlace, earlier?: RunLog) {
+    this.log = earlier ? {...earlier, curves: earlier.curves.slice(), evaluations: earlier.evaluations.slice()} : emptyRunLog();
     this.off = trainer.on((event) => recordEvent(this.log, event));
   }
 

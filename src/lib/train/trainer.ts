@@ -50,8 +50,12 @@ export interface TrainerSetup {
   tokenizer: Tokenizer;
   /** A fresh student for these settings (its initial weights come from settings.seed). */
   createModel(settings: TrainSettings): ClipModel;
-  /** A fresh batch stream for these settings (its order comes from settings.seed). */
-  createSource(settings: TrainSettings): Promise<BatchSource>;
+  /**
+   * A batch stream for these settings (its order comes from settings.seed) that passes over the
+   * first `drawn` batches: 0 for a new run, the step of a resumed one, so that it trains on the
+   * batches it would have met had it never stopped.
+   */
+  createSource(settings: TrainSettings, drawn: number): Promise<BatchSource>;
   /** Optional evaluation, every settings.evalEvery steps and at the end. */
   evaluate?(model: ClipModel, tokenizer: Tokenizer): Promise<EvalLine[]>;
 }
@@ -98,7 +102,7 @@ export class Trainer {
 
   static async create(setup: TrainerSetup, settings: Partial<TrainSettings> = {}): Promise<Trainer> {
     const trainer = new Trainer(setup, checkSettings(settings));
-    trainer.install(await trainer.assemble(trainer.settingsNow));
+    trainer.install(await trainer.assemble(trainer.settingsNow, 0));
     return trainer;
   }
 
@@ -262,7 +266,7 @@ export class Trainer {
    */
   async restart(changes: Partial<TrainSettings>): Promise<void> {
     const settings = checkSettings({...this.settingsNow, ...changes});
-    const parts = await this.assemble(settings);
+    const parts = await this.assemble(settings, 0);
     await this.pause();
     this.settingsNow = settings;
     this.install(parts);
@@ -274,8 +278,26 @@ export class Trainer {
   }
 
   /**
+   * The run as `resume` takes it back: weights, optimizer moments, step, settings and the first
+   * step's loss (the divergence check's reference), with `meta` added. Take it between steps
+   * (paused, or from a caller that drives the steps), not while one is in flight.
+   */
+  async checkpoint(meta: Record<string, unknown> = {}): Promise<Checkpoint> {
+    return {
+      model: this.model.config,
+      tokenizer: this.setup.tokenizer.toJSON(),
+      weights: await this.model.exportWeights(),
+      step: this.stepNow,
+      optimizer: await this.optimizer.exportState(),
+      meta: {...meta, settings: this.settingsNow, firstLoss: this.firstLoss}
+    };
+  }
+
+  /**
    * Continues the run a checkpoint saved: its settings (meta.settings), weights, optimizer moments
-   * and step. The new model is built and checked against the checkpoint's config, weights and
+   * and step, with the batches after that step and, when saved (meta.firstLoss), the reference
+   * its divergence check used; so a run resumed from `checkpoint()` trains on as if it had never
+   * stopped. The new model is built and checked against the checkpoint's config, weights and
    * moments before anything live is touched: a checkpoint that does not fit fails naming `label`
    * and what differs, and leaves this run exactly as it was.
    */
@@ -294,7 +316,9 @@ export class Trainer {
       return fail((error as Error).message);
     }
     if (checkpoint.step > settings.steps) fail(`its step ${checkpoint.step} lies past the end of its schedule (${settings.steps} steps)`);
-    const parts = await this.assemble(settings, ({model, optimizer: fresh}) => {
+    const {firstLoss} = checkpoint.meta;
+    if (firstLoss !== undefined && firstLoss !== null && !(typeof firstLoss === "number" && Number.isFinite(firstLoss))) fail(`meta.firstLoss must be a finite number or null, got ${JSON.stringify(firstLoss)}`);
+    const parts = await this.assemble(settings, checkpoint.step, ({model, optimizer: fresh}) => {
       const differs = configDifference(model.config, checkpoint.model);
       if (differs) throw new Error(`its model does not match the ${settings.student} student its settings describe: ${differs}`);
       model.importWeights(checkpoint.weights);
@@ -304,6 +328,7 @@ export class Trainer {
     this.settingsNow = settings;
     this.install(parts);
     this.stepNow = checkpoint.step;
+    this.firstLoss = checkpoint.step > 0 ? ((firstLoss as number | null | undefined) ?? null) : null;
     this.setState(checkpoint.step >= settings.steps ? "done" : "ready", "restored", `restored at step ${checkpoint.step}`);
   }
 
@@ -317,15 +342,15 @@ export class Trainer {
     this.listeners.clear();
   }
 
-  /** A fresh model, source and optimizer for `settings`; on any failure (`check`'s too) none survives. */
-  private async assemble(settings: TrainSettings, check?: (parts: RunParts) => void): Promise<RunParts> {
+  /** A fresh model, optimizer and source (past `drawn` batches) for `settings`; on any failure (`check`'s too) none survives. */
+  private async assemble(settings: TrainSettings, drawn: number, check?: (parts: RunParts) => void): Promise<RunParts> {
     const model = this.setup.createModel(settings);
     let optimizer: AdamW | undefined;
     let source: BatchSource | undefined;
     try {
       const params = model.namedVariables();
       optimizer = new AdamW(params, {...ADAMW_DEFAULTS, weightDecay: settings.weightDecay});
-      source = await this.setup.createSource(settings);
+      source = await this.setup.createSource(settings, drawn);
       const parts = {model, params, optimizer, source};
       check?.(parts);
       return parts;

@@ -12,7 +12,8 @@ describe("npm run train's options", () => {
   it("read every flag into the settings, defaults filled in", () => {
     const o = train("--weights", "1,0", "--steps", "30", "--seed", "7", "--student", "vit", "--lr", "1e-3", "--dr", "0", "--teacher-scale", "learned", "--per-set", "20", "--retrieval", "40", "--force");
     expect(o.settings).toMatchObject({contrastiveWeight: 1, distillWeight: 0, steps: 30, seed: 7, student: "vit", learningRate: 1e-3, dr: false, teacherScale: null, evalEvery: 0});
-    expect([o.out, o.force, o.data, o.perSet, o.retrieval]).toEqual(["x", true, "data/reinforced", 20, 40]);
+    expect([o.out, o.force, o.data, o.perSet, o.retrieval, o.checkpointEvery, o.resume]).toEqual(["x", true, "data/reinforced", 20, 40, 0, false]);
+    expect(train("--checkpoint-every", "50", "--resume")).toMatchObject({checkpointEvery: 50, resume: true});
     expect(train("--dr").settings.dr).toBe(true);
     expect(train("--dr", "true").settings.dr).toBe(true);
   });
@@ -28,6 +29,8 @@ describe("npm run train's options", () => {
       [["--weights", "0.5,x"], '--weights "0.5,x": distillWeight expected a number in [0, 10]'],
       [["--per-set", "foo"], '--per-set "foo": expected a positive integer'],
       [["--retrieval", "-3"], '--retrieval "-3": expected a positive integer'],
+      [["--checkpoint-every", "0"], '--checkpoint-every "0": expected a positive integer'],
+      [["--resume", "yes"], '--resume "yes": --resume takes no value'],
       [["--dr", "maybe"], '--dr "maybe": dr expected true or false'],
       [["--steps", ""], '--steps "": steps expected an integer in [1, 1000000]'],
       [["--lr", "0x1"], '--lr "0x1": learningRate expected a number in (0, 1]'],

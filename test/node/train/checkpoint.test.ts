@@ -2,7 +2,7 @@ import * as tf from "@tensorflow/tfjs";
 import {beforeAll, describe, expect, it} from "vitest";
 import {decodeCheckpoint, encodeCheckpoint, type Checkpoint} from "../../../src/lib/train/checkpoint.js";
 import {modelConfigProblem, modelFromCheckpoint, studentModel} from "../../../src/lib/train/models.js";
-import {Trainer} from "../../../src/lib/train/trainer.js";
+import {Trainer, type StepMetrics} from "../../../src/lib/train/trainer.js";
 import {useBackend} from "../backends.js";
 import {tinyModel, tinySetup, tokenizer} from "./fixtures.js";
 
@@ -12,14 +12,7 @@ async function trainedCheckpoint(settings = {}) {
   const setup = tinySetup({teachers: true});
   const trainer = await Trainer.create(setup, {batchSize: 4, steps: 50, warmupSteps: 2, evalEvery: 0, ...settings});
   for (let i = 0; i < 3; i++) await trainer.trainStep();
-  const bytes = encodeCheckpoint({
-    model: trainer.model.config,
-    tokenizer: setup.tokenizer.toJSON(),
-    weights: await trainer.model.exportWeights(),
-    step: trainer.step,
-    optimizer: await trainer.exportOptimizer(),
-    meta: {note: "test", settings: trainer.settings}
-  });
+  const bytes = encodeCheckpoint(await trainer.checkpoint({note: "test"}));
   return {trainer, bytes, setup};
 }
 
@@ -51,7 +44,7 @@ describe("checkpoints", () => {
     const padded = Buffer.concat([Buffer.alloc(13, 7), Buffer.from(bytes)]).subarray(13);
     const restored = decodeCheckpoint(padded, "padded");
     expect(restored.step).toBe(3);
-    expect(restored.meta).toEqual({note: "test", settings: {...trainer.settings}});
+    expect(restored.meta).toEqual({note: "test", settings: {...trainer.settings}, firstLoss: expect.any(Number)});
 
     const resumed = await Trainer.create(setup, {seed: 7});
     await resumed.resume(restored, "padded");
@@ -128,6 +121,54 @@ describe("checkpoints", () => {
 });
 
 describe("resuming a checkpoint", () => {
+  it("from checkpoint() trains on exactly as the run that never stopped: same batches, losses and weights", async () => {
+    const settings = {batchSize: 4, steps: 6, warmupSteps: 2, evalEvery: 0, seed: 5};
+    // What a step's metrics say about the arithmetic (not the clock).
+    const arithmetic = ({imagesPerSecond, ...rest}: StepMetrics) => rest;
+    const unbroken = await Trainer.create(tinySetup({teachers: true}), settings);
+    const all: StepMetrics[] = [];
+    const captions: string[][] = [];
+    for (let i = 0; i < 6; i++) {
+      all.push(await unbroken.trainStep());
+      captions.push([...unbroken.batch!.captions]);
+    }
+
+    const first = await Trainer.create(tinySetup({teachers: true}), settings);
+    for (let i = 0; i < 3; i++) await first.trainStep();
+    const saved = decodeCheckpoint(encodeCheckpoint(await first.checkpoint()), "mid.ckpt");
+    first.dispose();
+    expect(saved.meta.firstLoss).toBe(all[0].total);
+
+    const resumed = await Trainer.create(tinySetup({teachers: true}), {seed: 99});
+    await resumed.resume(saved, "mid.ckpt");
+    const rest: StepMetrics[] = [];
+    for (let i = 3; i < 6; i++) {
+      rest.push(await resumed.trainStep());
+      expect(resumed.batch!.captions, `step ${i + 1}'s batch`).toEqual(captions[i]);
+    }
+    expect(rest.map(arithmetic)).toEqual(all.slice(3).map(arithmetic));
+    const [a, b] = [await unbroken.model.exportWeights(), await resumed.model.exportWeights()];
+    for (const [name, w] of a) expect(b.get(name)!.values, name).toEqual(w.values);
+    expect(resumed.state).toBe("done");
+    for (const t of [unbroken, resumed]) t.dispose();
+  });
+
+  it("keeps the divergence check's reference, the first step's loss, when the checkpoint has it", async () => {
+    const {trainer, bytes, setup} = await trainedCheckpoint({warmupSteps: 1});
+    trainer.dispose();
+    const saved = decodeCheckpoint(bytes, "mid.ckpt");
+    // A run whose first loss had been tiny: the next loss is far over 4× it.
+    const resumed = await Trainer.create(setup);
+    await resumed.resume({...saved, meta: {...saved.meta, firstLoss: 0.01}}, "mid.ckpt");
+    await expect(resumed.trainStep()).rejects.toThrow(/diverged at step 4: the loss \d+\.\d+ is over 4× the first step's 0\.010/);
+    // A page checkpoint saved before the reference was kept: the first resumed step becomes it.
+    const older = await Trainer.create(setup);
+    await older.resume({...saved, meta: {settings: saved.meta.settings}}, "older.ckpt");
+    expect((await older.trainStep()).step).toBe(4);
+    await expect(older.resume({...saved, meta: {...saved.meta, firstLoss: "3"}}, "odd.ckpt")).rejects.toThrow('checkpoint odd.ckpt: meta.firstLoss must be a finite number or null, got "3"');
+    for (const t of [resumed, older]) t.dispose();
+  });
+
   it("that does not fit leaves the live run exactly as it was, and leaks nothing", async () => {
     const live = await Trainer.create(tinySetup({teachers: true}), {batchSize: 4, steps: 50, warmupSteps: 2, evalEvery: 0, seed: 7});
     for (let i = 0; i < 3; i++) await live.trainStep();

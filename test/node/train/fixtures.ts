@@ -65,8 +65,8 @@ export function tinySetup({teachers = false} = {}): TrainerSetup {
   return {
     tokenizer,
     createModel: (s: TrainSettings) => tinyModel(s.seed),
-    async createSource(s: TrainSettings) {
-      const stream = sceneStreamSource(await tinySources(), {batchSize: s.batchSize, seed: s.seed, size: TINY_SIZE});
+    async createSource(s: TrainSettings, drawn: number) {
+      const stream = sceneStreamSource(await tinySources(), {batchSize: s.batchSize, seed: s.seed, size: TINY_SIZE, drawn});
       return teachers ? withTeachers(stream, frozen) : stream;
     }
   };

@@ -103,6 +103,29 @@ describe("prefetchedSource: batches drawn in a worker thread", () => {
     }
   });
 
+  it("go on where a resumed run left off: past `drawn` batches they are the unbroken stream's next ones, across epochs", async () => {
+    const settings = {batchSize: 8, seed: 3, groupedBatches: false};
+    const sources = await tinySources();
+    // Three batches an epoch: 2 stops inside the first epoch, 3 at its end, 5 and 7 in later ones.
+    const plain = await draw(reinforcedSource(tiny, sources, settings), 9);
+    for (const drawn of [0, 2, 3, 5, 7]) expect(await draw(reinforcedSource(tiny, sources, settings, drawn), 9 - drawn), `drawn ${drawn}`).toEqual(plain.slice(drawn));
+    const source = prefetchedSource(spawnBatchWorkerThread, tiny, diskData(dir), settings, {drawn: 5});
+    try {
+      expect(await draw(source, 4)).toEqual(plain.slice(5));
+    } finally {
+      source.dispose!();
+    }
+    expect(() => reinforcedSource(tiny, sources, settings, -1)).toThrow("reinforcedSource: drawn must be an integer ≥ 0, got -1");
+  });
+
+  it("go on where a resumed run left off in identity groups too (the committed set)", async () => {
+    const committed = await ReinforcedSet.open(diskReader("data/reinforced"));
+    const settings = {batchSize: 64, seed: 2, groupedBatches: true};
+    const sources = await tinySources();
+    const plain = await draw(reinforcedSource(committed, sources, settings), 3);
+    expect(await draw(reinforcedSource(committed, sources, settings, 2), 1)).toEqual(plain.slice(2));
+  });
+
   it("train to the same losses as the plain source", async () => {
     const losses = async (createSource: (s: TrainSettings) => BatchSource) => {
       const trainer = await Trainer.create({tokenizer, createModel: (s) => tinyModel(s.seed), createSource: async (s) => createSource(s)}, {batchSize: 8, steps: 4, warmupSteps: 1, evalEvery: 0});
@@ -120,7 +143,8 @@ describe("prefetchedSource: batches drawn in a worker thread", () => {
     const committed = await ReinforcedSet.open(diskReader("data/reinforced"));
     const threads: Worker[] = [];
     expect(() => prefetchedSource(countedSpawn(threads), committed, diskData("data/reinforced"), {batchSize: 24, seed: 1, groupedBatches: true})).toThrow(/^settings\.batchSize: 24 is not a multiple/);
-    expect(() => prefetchedSource(countedSpawn(threads), committed, diskData("data/reinforced"), {batchSize: 64, seed: 1, groupedBatches: false}, 0)).toThrow("prefetchedSource: depth must be an integer ≥ 1, got 0");
+    expect(() => prefetchedSource(countedSpawn(threads), committed, diskData("data/reinforced"), {batchSize: 64, seed: 1, groupedBatches: false}, {depth: 0})).toThrow("prefetchedSource: depth must be an integer ≥ 1, got 0");
+    expect(() => prefetchedSource(countedSpawn(threads), committed, diskData("data/reinforced"), {batchSize: 64, seed: 1, groupedBatches: false}, {drawn: 1.5})).toThrow("prefetchedSource: drawn must be an integer ≥ 0, got 1.5");
     expect(threads).toHaveLength(0);
   });
 });

@@ -57,14 +57,7 @@ describe("RunRecorder", () => {
     const trainer = await Trainer.create(setup, {...BASE, steps: 50, evalEvery: 0});
     const recorder = new RunRecorder(trainer, PLACE);
     for (let i = 0; i < 2; i++) await trainer.trainStep();
-    const checkpoint = encodeCheckpoint({
-      model: trainer.model.config,
-      tokenizer: setup.tokenizer.toJSON(),
-      weights: await trainer.model.exportWeights(),
-      step: trainer.step,
-      optimizer: await trainer.exportOptimizer(),
-      meta: {settings: trainer.settings}
-    });
+    const checkpoint = encodeCheckpoint(await trainer.checkpoint());
     const twoSteps = recorder.export().environment.seconds;
     await new Promise((resolve) => setTimeout(resolve, 200));
     const before = performance.now();
@@ -89,8 +82,8 @@ describe("RunRecorder", () => {
     const setup = tinySetup();
     const failing = {
       ...setup,
-      async createSource(settings: Parameters<typeof setup.createSource>[0]) {
-        const source = await setup.createSource(settings);
+      async createSource(settings: Parameters<typeof setup.createSource>[0], drawn: number) {
+        const source = await setup.createSource(settings, drawn);
         let n = 0;
         return {...source, next: async () => (++n > 2 ? Promise.reject(new Error("shard-00003.bin: HTTP 404")) : source.next())};
       }

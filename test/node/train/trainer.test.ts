@@ -134,8 +134,8 @@ describe.each(NODE_BACKENDS)("Trainer on %s", (backend) => {
     // From the third batch on, one pixel is NaN: everything downstream of it becomes NaN.
     const poisoned = {
       ...setup,
-      async createSource(settings: Parameters<typeof setup.createSource>[0]) {
-        const source = await setup.createSource(settings);
+      async createSource(settings: Parameters<typeof setup.createSource>[0], drawn: number) {
+        const source = await setup.createSource(settings, drawn);
         let n = 0;
         return {
           ...source,
