@@ -5,8 +5,8 @@
 // study. Runs are trained in plan order, which puts the poster's weightings first. A run already
 // finished with this budget is kept, so an interrupted sweep resumes; a run cut short goes on from
 // its last resume point (one every RESUME_EVERY steps, scripts/resumePoint.ts), losing at most
-// that many steps; any other run in its folder (stale settings, diverged) is trained again. `--status` says which runs are done and
-// trains nothing. The pre-registered RQ1 sweep lives in its own root:
+// that many steps; any other run in its folder (stale settings, diverged) is trained again.
+// `--status` says which runs are done and trains nothing. The pre-registered RQ1 sweep lives in its own root:
 //   npm run sweep -- --study rq1 --steps 1000 --root data/runs/preregistered
 // Writes <root>/<study>/<name>/; <root>/<study>/progress.json (the runs finished so far, rewritten
 // after each run, which the RQ1 page shows as an interim analysis); and, only when every run is

@@ -32,6 +32,11 @@ export interface BatchSource {
   dispose?(): void;
 }
 
+/** How many batches a source is to pass over (a resumed run's step), checked before any is drawn. */
+export function checkDrawn(source: string, drawn: number): void {
+  if (!(Number.isInteger(drawn) && drawn >= 0)) throw new Error(`${source}: drawn must be an integer ≥ 0, got ${drawn}`);
+}
+
 /** Which batches of a reinforced set a run draws. */
 export type ReinforcedSourceSettings = Pick<TrainSettings, "batchSize" | "seed" | "groupedBatches">;
 
@@ -43,7 +48,7 @@ export type ReinforcedSourceSettings = Pick<TrainSettings, "batchSize" | "seed" 
 export function reinforcedSource(set: ReinforcedSet, sources: Sources, settings: ReinforcedSourceSettings, drawn = 0): BatchSource {
   const {batchSize, seed, groupedBatches: grouped} = settings;
   const teachers = reinforcedTeachers(set, settings);
-  if (!(Number.isInteger(drawn) && drawn >= 0)) throw new Error(`reinforcedSource: drawn must be an integer ≥ 0, got ${drawn}`);
+  checkDrawn("reinforcedSource", drawn);
   // Every epoch yields the same number of full batches (the last, smaller one is dropped).
   const perEpoch = Math.floor(set.manifest.samples / batchSize);
   let epoch = perEpoch > 0 ? Math.floor(drawn / perEpoch) : 0;
@@ -101,7 +106,7 @@ export function sceneStreamSource(
   if (!(Number.isInteger(identityGroup) && identityGroup >= 1 && batchSize % identityGroup === 0)) {
     throw new Error(`sceneStreamSource: identityGroup must be a positive integer dividing batchSize=${batchSize}, got ${identityGroup}`);
   }
-  if (!(Number.isInteger(drawn) && drawn >= 0)) throw new Error(`sceneStreamSource: drawn must be an integer ≥ 0, got ${drawn}`);
+  checkDrawn("sceneStreamSource", drawn);
   const rng = new Rng(seed);
   let scenes = 0;
   const draw = (render: boolean) => {

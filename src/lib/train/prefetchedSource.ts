@@ -1,6 +1,6 @@
 import type {ReinforcedSet} from "../data/reinforcedLoader.js";
 import type {Sources} from "../data/sources.js";
-import {reinforcedSource, reinforcedTeachers, type BatchSource, type ReinforcedSourceSettings, type TrainBatch} from "./batchSource.js";
+import {checkDrawn, reinforcedSource, reinforcedTeachers, type BatchSource, type ReinforcedSourceSettings, type TrainBatch} from "./batchSource.js";
 
 /**
  * Batches of a reinforced set drawn ahead on another thread. A training step's wasm kernels run
@@ -53,7 +53,7 @@ export function prefetchedSource<D>(
   {drawn = 0, depth = PREFETCH_DEPTH}: {drawn?: number; depth?: number} = {}
 ): BatchSource {
   if (!(Number.isInteger(depth) && depth >= 1)) throw new Error(`prefetchedSource: depth must be an integer ≥ 1, got ${depth}`);
-  if (!(Number.isInteger(drawn) && drawn >= 0)) throw new Error(`prefetchedSource: drawn must be an integer ≥ 0, got ${drawn}`);
+  checkDrawn("prefetchedSource", drawn);
   const teachers = reinforcedTeachers(set, settings);
   const {batchSize, seed, groupedBatches} = settings;
   const worker = spawn();

@@ -5,7 +5,7 @@ import {clipLoss} from "../distill/clipLoss.js";
 import {DEFAULT_TEACHER_SCALE} from "../distill/distillLoss.js";
 import {dmclipLoss} from "../distill/dmclipLoss.js";
 import {dmclipLossDR} from "../distill/dmclipLossDR.js";
-import {AdamW, ADAMW_DEFAULTS, type AdamWState} from "./adamw.js";
+import {AdamW, ADAMW_DEFAULTS} from "./adamw.js";
 import type {BatchSource, TrainBatch} from "./batchSource.js";
 import type {Checkpoint} from "./checkpoint.js";
 import {clipByGlobalNorm} from "./gradientClip.js";
@@ -271,10 +271,6 @@ export class Trainer {
     this.settingsNow = settings;
     this.install(parts);
     this.setState("ready", "reset", "reset");
-  }
-
-  async exportOptimizer(): Promise<AdamWState> {
-    return this.optimizer.exportState();
   }
 
   /**

@@ -232,7 +232,7 @@ describe("prefetchedSource: teardown", () => {
     // A checkpoint that does not fit fails after its run's source was built: that source's worker goes too.
     const config = JSON.parse(JSON.stringify(trainer.model.config));
     config.image.width += 8;
-    const checkpoint: Checkpoint = {model: config, tokenizer: tokenizer.toJSON(), weights: await trainer.model.exportWeights(), step: 0, optimizer: await trainer.exportOptimizer(), meta: {settings: trainer.settings}};
+    const checkpoint: Checkpoint = {model: config, tokenizer: tokenizer.toJSON(), weights: await trainer.model.exportWeights(), step: 0, optimizer: (await trainer.checkpoint()).optimizer, meta: {settings: trainer.settings}};
     await expect(trainer.resume(checkpoint, "wider.ckpt")).rejects.toThrow(/checkpoint wider\.ckpt: its model does not match/);
     expect(threads).toHaveLength(3);
     await exited(threads[2], "after the refused checkpoint, its");
