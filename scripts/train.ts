@@ -18,7 +18,7 @@ import {labTokenizer, studentModel} from "../src/lib/train/models.js";
 import {prefetchedSource} from "../src/lib/train/prefetchedSource.js";
 import {evalResultsJsonl} from "../src/lib/train/runExport.js";
 import {RunRecorder} from "../src/lib/train/runRecorder.js";
-import {Trainer} from "../src/lib/train/trainer.js";
+import {Trainer, type TrainerSetup} from "../src/lib/train/trainer.js";
 import {diskData, spawnBatchWorkerThread} from "./batchWorkerThread.js";
 import {runScript, UsageError} from "./cli.js";
 import {progressLine} from "./progress.js";
@@ -39,21 +39,15 @@ await runScript(async () => {
     throw new UsageError(`--data ${JSON.stringify(dataDir)}: cannot open the reinforced set there (${error.message}); make it with npm run data:reinforce`);
   });
   const tokenizer = labTokenizer();
-  const trainer = await Trainer.create(
-    {
-      tokenizer,
-      createModel: (s) => studentModel(s.student, tokenizer, s.seed),
-      // Batches are drawn in a worker thread while this one computes the step.
-      createSource: async (s, drawn) => prefetchedSource(spawnBatchWorkerThread, set, diskData(dataDir), s, {drawn}),
-      evaluate: suiteEvaluator(sources, {perSet, retrievalCount: retrieval})
-    },
-    settings
-  );
-
-  if (resumeFrom) {
-    await trainer.resume(resumeFrom.checkpoint, resumeFrom.file);
-    console.log(`resuming at step ${trainer.step} from ${resumeFrom.file}`);
-  }
+  const setup: TrainerSetup = {
+    tokenizer,
+    createModel: (s) => studentModel(s.student, tokenizer, s.seed),
+    // Batches are drawn in a worker thread while this one computes the step.
+    createSource: async (s, drawn) => prefetchedSource(spawnBatchWorkerThread, set, diskData(dataDir), s, {drawn}),
+    evaluate: suiteEvaluator(sources, {perSet, retrievalCount: retrieval})
+  };
+  const trainer = resumeFrom ? await Trainer.resumed(setup, resumeFrom.checkpoint, resumeFrom.file) : await Trainer.create(setup, settings);
+  if (resumeFrom) console.log(`resuming at step ${trainer.step} from ${resumeFrom.file}`);
   const recorder = new RunRecorder(trainer, {backend: tf.getBackend(), machine: `${cpus()[0]?.model ?? "unknown"} × ${cpus().length}, Node ${process.version}`}, resumeFrom?.log);
   console.log(`training a ${settings.student} student: weights (${settings.contrastiveWeight}, ${settings.distillWeight}), seed ${settings.seed}, ${settings.steps} steps of batch ${settings.batchSize} on ${tf.getBackend()}; ${trainer.model.parameterCounts().image} image parameters`);
   const started = Date.now();

@@ -106,6 +106,17 @@ export class Trainer {
     return trainer;
   }
 
+  /**
+   * A trainer that goes on from `checkpoint` as `resume` does, for a caller that has no run yet:
+   * it builds only the checkpoint's run, not a fresh one first that resuming would throw away.
+   */
+  static async resumed(setup: TrainerSetup, checkpoint: Checkpoint, label: string): Promise<Trainer> {
+    // The settings are the checkpoint's, set by resume(); these only fill the field until then.
+    const trainer = new Trainer(setup, checkSettings({}));
+    await trainer.resume(checkpoint, label);
+    return trainer;
+  }
+
   get settings(): Readonly<TrainSettings> {
     return this.settingsNow;
   }

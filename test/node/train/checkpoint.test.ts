@@ -139,8 +139,9 @@ describe("resuming a checkpoint", () => {
     first.dispose();
     expect(saved.meta.firstLoss).toBe(all[0].total);
 
-    const resumed = await Trainer.create(tinySetup({teachers: true}), {seed: 99});
-    await resumed.resume(saved, "mid.ckpt");
+    // Built straight from the checkpoint, as the CLI resumes (the page resumes a live trainer, above).
+    const resumed = await Trainer.resumed(tinySetup({teachers: true}), saved, "mid.ckpt");
+    expect(resumed.step).toBe(3);
     const rest: StepMetrics[] = [];
     for (let i = 3; i < 6; i++) {
       rest.push(await resumed.trainStep());
@@ -198,5 +199,13 @@ describe("resuming a checkpoint", () => {
     }
     expect(await snapshot(live)).toEqual(before);
     live.dispose();
+    // Built straight from a checkpoint that does not fit: the same errors, and nothing left over.
+    // One setup for all: the fixture's frozen teachers are tensors of their own.
+    const setup = tinySetup({teachers: true});
+    const idle = tf.memory().numTensors;
+    for (const [label, checkpoint, error] of bad) {
+      await expect(Trainer.resumed(setup, checkpoint, label), label).rejects.toThrow(error);
+      expect(tf.memory().numTensors, label).toBe(idle);
+    }
   });
 });
