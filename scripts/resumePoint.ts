@@ -6,7 +6,7 @@
 import {existsSync, readFileSync, renameSync, rmSync, writeFileSync} from "node:fs";
 import {join} from "node:path";
 import {decodeCheckpoint, encodeCheckpoint, type Checkpoint} from "../src/lib/train/checkpoint.js";
-import {parseRunExport} from "../src/lib/train/runExport.js";
+import {checkRunExport} from "../src/lib/train/runExport.js";
 import type {RunLog, RunRecorder} from "../src/lib/train/runRecorder.js";
 import {checkSettings, type TrainSettings} from "../src/lib/train/settings.js";
 import type {Trainer} from "../src/lib/train/trainer.js";
@@ -43,7 +43,7 @@ export function readResumePoint(out: string, settings: TrainSettings, force: boo
   try {
     checkpoint = decodeCheckpoint(readFileSync(file), file);
     saved = checkSettings(checkpoint.meta.settings as Partial<TrainSettings>);
-    run = parseRunExport(JSON.stringify(checkpoint.meta.run ?? null), `${file} (meta.run)`);
+    run = checkRunExport(checkpoint.meta.run ?? null, `${file} (meta.run)`);
   } catch (error) {
     return damaged((error as Error).message);
   }

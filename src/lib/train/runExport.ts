@@ -35,6 +35,11 @@ export function parseRunExport(text: string, label: string): RunExport {
   } catch {
     throw new Error(`run ${label}: not valid JSON`);
   }
+  return checkRunExport(raw, label);
+}
+
+/** Checks a run already parsed from JSON (one carried inside another file); damage fails as `parseRunExport`'s does. */
+export function checkRunExport(raw: unknown, label: string): RunExport {
   const r = raw as Partial<RunExport> | null;
   if (typeof r !== "object" || r === null || r.format !== "dm-clip-run") throw new Error(`run ${label}: "format" must be "dm-clip-run"`);
   if (r.version !== 1) throw new Error(`run ${label}: "version" ${String(r.version)} is not supported (expected 1)`);

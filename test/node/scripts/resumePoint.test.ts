@@ -3,8 +3,14 @@ import {existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync}
 import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {afterAll, describe, expect, it} from "vitest";
+import {encodeCheckpoint} from "../../../src/lib/train/checkpoint.js";
 import type {RunExport} from "../../../src/lib/train/runExport.js";
-import type {StepMetrics} from "../../../src/lib/train/trainer.js";
+import {RunRecorder} from "../../../src/lib/train/runRecorder.js";
+import type {TrainSettings} from "../../../src/lib/train/settings.js";
+import {Trainer, type StepMetrics} from "../../../src/lib/train/trainer.js";
+import {readResumePoint, RESUME_FILE} from "../../../scripts/resumePoint.js";
+import {useBackend} from "../backends.js";
+import {tinySetup} from "../train/fixtures.js";
 
 const dir = mkdtempSync(join(tmpdir(), "resume-point-"));
 afterAll(() => rmSync(dir, {recursive: true, force: true}));
@@ -78,4 +84,45 @@ describe("npm run train --checkpoint-every / --resume", () => {
     expect(record(out)).toMatchObject({outcome: "finished 2 steps", environment: {stepsDone: 2}});
     expect(existsSync(file)).toBe(false);
   }, 120_000);
+});
+
+describe("readResumePoint", () => {
+  /** A tiny run's resume point after 2 steps, its record edited by `edit`, and the settings it was asked with. */
+  async function pointWith(name: string, edit: (run: Record<string, any>) => void = () => {}) {
+    await useBackend("wasm");
+    const trainer = await Trainer.create(tinySetup(), {batchSize: 4, steps: 10, warmupSteps: 1, evalEvery: 0});
+    const recorder = new RunRecorder(trainer, {backend: "wasm", machine: "test"});
+    for (let i = 0; i < 2; i++) await trainer.trainStep();
+    const checkpoint = await trainer.checkpoint({run: recorder.export()});
+    trainer.dispose();
+    edit(checkpoint.meta.run as Record<string, any>);
+    const out = join(dir, name);
+    mkdirSync(out);
+    writeFileSync(join(out, RESUME_FILE), encodeCheckpoint(checkpoint));
+    return {out, file: join(out, RESUME_FILE), settings: checkpoint.meta.settings as TrainSettings};
+  }
+
+  it("gives the point back with the run's record so far", async () => {
+    const {out, file, settings} = await pointWith("whole");
+    const found = readResumePoint(out, settings, false);
+    expect(found.kind).toBe("resume");
+    if (found.kind !== "resume") return;
+    expect(found.point.file).toBe(file);
+    expect(found.point.checkpoint.step).toBe(2);
+    expect(found.point.log.curves.map((m) => m.step)).toEqual([1, 2]);
+  });
+
+  it("refuses a damaged run record inside the point, naming the file and the field", async () => {
+    const cases: [string, (run: Record<string, any>) => void, string][] = [
+      ["format", (run) => (run.format = "other"), `run ${"FILE"} (meta.run): "format" must be "dm-clip-run"`],
+      ["steps", (run) => run.curves.pop(), "its record holds 1 steps, its weights are at step 2"],
+      ["seconds", (run) => (run.environment.seconds = -1), "meta.run.environment.seconds must be a number ≥ 0, got -1"]
+    ];
+    for (const [name, edit, what] of cases) {
+      const {out, file, settings} = await pointWith(`damaged-${name}`, edit);
+      const message = `--resume: ${file}: ${what.replace("FILE", file)}; delete it, or pass --force, to train the run afresh`;
+      expect(() => readResumePoint(out, settings, false), name).toThrow(message);
+      expect(readResumePoint(out, settings, true), name).toEqual({kind: "replace", why: `${file}: ${what.replace("FILE", file)}`});
+    }
+  });
 });
