@@ -19,6 +19,8 @@ export interface ResumePoint {
   checkpoint: Checkpoint;
   /** What the run recorded before it stopped. */
   log: RunLog;
+  /** Where it ran until then, as its record names it. */
+  machine: string;
 }
 
 /** What `--resume` finds in a run's folder. */
@@ -52,7 +54,15 @@ export function readResumePoint(out: string, settings: TrainSettings, force: boo
   if (run.curves.length !== checkpoint.step) return damaged(`its record holds ${run.curves.length} steps, its weights are at step ${checkpoint.step}`);
   const {seconds} = run.environment;
   if (!(typeof seconds === "number" && seconds >= 0)) return damaged(`meta.run.environment.seconds must be a number ≥ 0, got ${JSON.stringify(seconds)}`);
-  return {kind: "resume", point: {file, checkpoint, log: {curves: run.curves, evaluations: run.evaluations, outcome: run.outcome, seconds}}};
+  return {kind: "resume", point: {file, checkpoint, log: {curves: run.curves, evaluations: run.evaluations, outcome: run.outcome, seconds}, machine: run.environment.machine}};
+}
+
+/**
+ * The machine a resumed run's record names. Its seconds add up the time on every machine it ran
+ * on, so a run that moved names each one and the step it left at: "A to step 50, then B".
+ */
+export function resumedMachine(point: ResumePoint, here: string): string {
+  return point.machine.endsWith(here) ? point.machine : `${point.machine} to step ${point.checkpoint.step}, then ${here}`;
 }
 
 /** Saves the run as it stands between two steps; written aside and renamed, so a run killed mid-write keeps its previous point whole. */

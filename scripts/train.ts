@@ -22,7 +22,7 @@ import {Trainer, type TrainerSetup} from "../src/lib/train/trainer.js";
 import {diskData, spawnBatchWorkerThread} from "./batchWorkerThread.js";
 import {runScript, UsageError} from "./cli.js";
 import {progressLine} from "./progress.js";
-import {dropResumePoint, readResumePoint, writeResumePoint} from "./resumePoint.js";
+import {dropResumePoint, readResumePoint, resumedMachine, writeResumePoint} from "./resumePoint.js";
 import {prepareOutput, trainOptions} from "./trainOptions.js";
 
 await runScript(async () => {
@@ -48,7 +48,8 @@ await runScript(async () => {
   };
   const trainer = resumeFrom ? await Trainer.resumed(setup, resumeFrom.checkpoint, resumeFrom.file) : await Trainer.create(setup, settings);
   if (resumeFrom) console.log(`resuming at step ${trainer.step} from ${resumeFrom.file}`);
-  const recorder = new RunRecorder(trainer, {backend: tf.getBackend(), machine: `${cpus()[0]?.model ?? "unknown"} × ${cpus().length}, Node ${process.version}`}, resumeFrom?.log);
+  const here = `${cpus()[0]?.model ?? "unknown"} × ${cpus().length}, Node ${process.version}`;
+  const recorder = new RunRecorder(trainer, {backend: tf.getBackend(), machine: resumeFrom ? resumedMachine(resumeFrom, here) : here}, resumeFrom?.log);
   console.log(`training a ${settings.student} student: weights (${settings.contrastiveWeight}, ${settings.distillWeight}), seed ${settings.seed}, ${settings.steps} steps of batch ${settings.batchSize} on ${tf.getBackend()}; ${trainer.model.parameterCounts().image} image parameters`);
   const started = Date.now();
   trainer.on((e) => {

@@ -8,7 +8,7 @@ import type {RunExport} from "../../../src/lib/train/runExport.js";
 import {RunRecorder} from "../../../src/lib/train/runRecorder.js";
 import type {TrainSettings} from "../../../src/lib/train/settings.js";
 import {Trainer, type StepMetrics} from "../../../src/lib/train/trainer.js";
-import {readResumePoint, RESUME_FILE} from "../../../scripts/resumePoint.js";
+import {readResumePoint, RESUME_FILE, resumedMachine} from "../../../scripts/resumePoint.js";
 import {useBackend} from "../backends.js";
 import {tinySetup} from "../train/fixtures.js";
 
@@ -110,6 +110,14 @@ describe("readResumePoint", () => {
     expect(found.point.file).toBe(file);
     expect(found.point.checkpoint.step).toBe(2);
     expect(found.point.log.curves.map((m) => m.step)).toEqual([1, 2]);
+    expect(found.point.machine).toBe("test");
+    // Resumed elsewhere, the record names both machines; resumed where it last ran, it is unchanged.
+    expect(resumedMachine(found.point, "test")).toBe("test");
+    const moved = resumedMachine(found.point, "B × 2");
+    expect(moved).toBe("test to step 2, then B × 2");
+    const later = {...found.point, machine: moved, checkpoint: {...found.point.checkpoint, step: 7}};
+    expect(resumedMachine(later, "B × 2")).toBe(moved);
+    expect(resumedMachine(later, "C × 4")).toBe("test to step 2, then B × 2 to step 7, then C × 4");
   });
 
   it("refuses a damaged run record inside the point, naming the file and the field", async () => {
