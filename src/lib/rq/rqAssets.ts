@@ -1,5 +1,5 @@
-import {PROGRESS_MANIFEST, RUN_MANIFEST, type ReadText} from "../results/runManifest.js";
-import {bundleRuns} from "./runBundle.js";
+import type {ReadText} from "../results/runManifest.js";
+import {bundleRuns, bundleSweep} from "./runBundle.js";
 import {PREREGISTERED_ROOT} from "./sweepPlan.js";
 
 /**
@@ -31,13 +31,11 @@ export function rqAssets({read, list}: RqAssetSources): Record<string, string> {
     .map((f) => ({name: f.replace(/\.eval\.jsonl$/, ""), source: `data/teachers/${f}`, text: read(`data/teachers/${f}`) ?? ""}));
   const bench = read("data/bench/latency.json");
   const live = read("data/bench/live.json");
-  const preregistered = `${PREREGISTERED_ROOT}/rq1`;
-  const complete = read(`${preregistered}/${RUN_MANIFEST}`) !== null;
   return {
     "dmclip_rq1.csv": need("data/paper/dmclip_rq1.csv"),
     "dmclip_rq2.csv": need("data/paper/dmclip_rq2.csv"),
     "rq1-runs.json": JSON.stringify(bundleRuns("data/runs/rq1", read)),
-    "rq1-preregistered.json": JSON.stringify({complete, ...bundleRuns(preregistered, read, complete ? RUN_MANIFEST : PROGRESS_MANIFEST)}),
+    "rq1-preregistered.json": JSON.stringify(bundleSweep(`${PREREGISTERED_ROOT}/rq1`, read)),
     "rq2-runs.json": JSON.stringify(bundleRuns("data/runs/rq2", read)),
     "teachers.json": JSON.stringify({teachers}),
     "latency.json": JSON.stringify({source: bench === null ? null : "data/bench/latency.json", bench: bench === null ? null : JSON.parse(bench)}),

@@ -1,4 +1,4 @@
-import {readRunManifest, RUN_FILE, RUN_MANIFEST, type PROGRESS_MANIFEST, type ReadText} from "../results/runManifest.js";
+import {PROGRESS_MANIFEST, readRunManifest, RUN_FILE, RUN_MANIFEST, type ReadText} from "../results/runManifest.js";
 import type {EvalLine} from "../train/trainer.js";
 import {parseRunExport, type RunExport} from "../train/runExport.js";
 import type {TrainSettings} from "../train/settings.js";
@@ -65,4 +65,13 @@ export function bundleRuns(folder: string, read: ReadText, file: typeof RUN_MANI
     }
   }
   return {manifest, runs, problems};
+}
+
+/**
+ * A sweep still under way lists its finished runs in progress.json and writes index.json once every
+ * planned run is in: its runs from whichever it has, and whether it is complete.
+ */
+export function bundleSweep(folder: string, read: ReadText): RunBundle & {readonly complete: boolean} {
+  const complete = read(`${folder}/${RUN_MANIFEST}`) !== null;
+  return {complete, ...bundleRuns(folder, read, complete ? RUN_MANIFEST : PROGRESS_MANIFEST)};
 }
