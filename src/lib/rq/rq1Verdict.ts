@@ -41,6 +41,11 @@ export interface MetricFindings {
   readonly sentences: readonly string[];
 }
 
+/** One metric's scores of the DR arm: its seeds' values and their summary. */
+export interface ArmScores extends SeedSummary, SeedValues {
+  readonly metric: SweepMetric;
+}
+
 export interface Rq1Verdict {
   readonly runs: number;
   readonly lambdas: readonly number[];
@@ -58,7 +63,12 @@ export interface Rq1Verdict {
    * The DR arm, on the first metric at the poster's weighting: the arm's runs (which use the DR
    * loss or not, `withDr`) minus the sweep's main recipe, paired by seed; null without an arm.
    */
-  readonly drArm: {readonly withDr: boolean; readonly difference: PairedDifference} | null;
+  readonly drArm: {
+    readonly withDr: boolean;
+    readonly difference: PairedDifference;
+    /** The arm's own scores at the poster's weighting, on each metric it has. */
+    readonly scores: readonly ArmScores[];
+  } | null;
   /** On the first metric (the overall average by default). */
   readonly headline: string;
   readonly sentences: readonly string[];
@@ -200,12 +210,16 @@ export function rq1Verdict(rows: readonly SweepRow[], {metrics = SWEEP_METRICS, 
           return {halfWidth, pairs: primary.pairs, seedsNeeded: seedsForHalfWidth(sd, RQ1_PREREGISTRATION.targetHalfWidth, tQuantile975)};
         })()
       : null;
-  const atPoster = (rows: readonly SweepRow[]) => ({
-    values: rows.filter((r) => Math.abs(r.distillWeight - posterLambda) < ON_GRID && typeof r.scores[lead.metric.key] === "number").map((r) => ({seed: r.seed, value: r.scores[lead.metric.key]}))
+  const atPoster = (rows: readonly SweepRow[], key: string) => ({
+    values: rows.filter((r) => Math.abs(r.distillWeight - posterLambda) < ON_GRID && typeof r.scores[key] === "number").map((r) => ({seed: r.seed, value: r.scores[key]}))
   });
-  const armAtPoster = atPoster(arm);
-  const armDifference = armAtPoster.values.length === 0 ? null : pairedDifference(atPoster(main), armAtPoster);
-  const drArm = armDifference ? {withDr: armDr, difference: armDifference} : null;
+  const armAtPoster = atPoster(arm, lead.metric.key);
+  const armDifference = armAtPoster.values.length === 0 ? null : pairedDifference(atPoster(main, lead.metric.key), armAtPoster);
+  const armScores = found.flatMap(({metric}): ArmScores[] => {
+    const {values} = atPoster(arm, metric.key);
+    return values.length === 0 ? [] : [{metric, values, ...summarise(values.map((v) => v.value))}];
+  });
+  const drArm = armDifference ? {withDr: armDr, difference: armDifference, scores: armScores} : null;
   const base = {runs: main.length, lambdas, seeds, posterLambda, excluded, metrics: findings, power, drArm};
   const headline = {
     replicates: `RQ1 replicates on ${lead.metric.label}: distillation (w_d = ${posterLambda}) beats contrastive-only beyond seed noise.`,

@@ -26,6 +26,17 @@ describe("rq1Markdown", () => {
     ]);
   });
 
+  it("gives the DR arm a row of its own", () => {
+    const withDr = sweep([0, 0.75], [1, 2], (l) => 0.4 + l / 10).map((r) => ({...r, settings: {...r.settings, dr: true}}));
+    const arm = sweep([0.75], [1, 2], () => 0.45).map((r) => ({...r, name: `nodr-${r.name}`, settings: {...r.settings, dr: false}}));
+    const table = rq1Markdown(rq1Verdict(sweepRows([...withDr, ...arm]).rows)).split("\n").filter((l) => /^\| \(\d/.test(l));
+    expect(table.map((l) => l.split(" | ").slice(0, 3).join(" | "))).toEqual([
+      "| (1, 0) | 2 (1, 2) | 0.400 (0.400–0.400)",
+      "| (0.25, 0.75) | 2 (1, 2) | 0.475 (0.475–0.475)",
+      "| (0.25, 0.75) without the DR loss | 2 (1, 2) | 0.450 (0.450–0.450)"
+    ]);
+  });
+
   it("says which runs the verdict left out", () => {
     const runs = [...sweep([0, 0.75], [1, 2], () => 0.4), ...sweep([0.75], [3], () => 0.4).map((r) => ({...r, settings: {...r.settings, contrastiveWeight: 1}}))];
     const verdict = rq1Verdict(sweepRows(runs).rows);

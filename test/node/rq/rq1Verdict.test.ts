@@ -81,6 +81,10 @@ describe("rq1Verdict", () => {
     expect(v.drArm!.withDr).toBe(false);
     expect(v.drArm!.difference.mean).toBeCloseTo(-0.01, 10);
     expect(v.drArm!.difference.pairs).toBe(3);
+    // The arm's own scores, apart from the λ summaries (which hold only the DR runs).
+    expect(v.drArm!.scores.map((a) => [a.metric.key, a.n, a.values.map((x) => x.seed)])).toEqual([["average", 3, [1, 2, 3]]]);
+    expect(v.drArm!.scores[0].mean).toBeCloseTo(0.405, 10);
+    expect(v.metrics[0].byLambda.find((b) => b.lambda === 0.75)!.mean).toBeCloseTo(0.415, 10);
     expect(v.metrics[0].posterVsBaseline!.mean).toBeCloseTo(0.015, 10);
     expect(v.sentences.join(" ")).toMatch(/Secondary: Average at w_d = 0\.75 without the DR loss is −1\.0 points against the sweep's recipe/);
   });
