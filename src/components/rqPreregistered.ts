@@ -1,13 +1,7 @@
 import {html} from "htl";
-import type {RunBundle} from "../lib/rq/runBundle.js";
+import type {SweepBundle} from "../lib/rq/runBundle.js";
 import type {SweepProgress} from "../lib/rq/sweepProgress.js";
 import {RQ1_PREREGISTRATION} from "../lib/rq/rq1Preregistration.js";
-
-/** The pre-registered sweep's committed files, as the site's assets carry them. */
-export interface PreregisteredBundle extends RunBundle {
-  /** Whether the sweep wrote its index.json (every planned run finished). */
-  readonly complete: boolean;
-}
 
 /**
  * Where the pre-registered sweep stands, arm by arm. While it is under way the page may show the
@@ -15,7 +9,7 @@ export interface PreregisteredBundle extends RunBundle {
  * verdict: the pre-registration fixed the seeds in advance, and a verdict read off a partial
  * sweep could be stopped whenever it happened to look good.
  */
-export function preregisteredStatus(bundle: PreregisteredBundle, progress: SweepProgress): HTMLElement {
+export function preregisteredStatus(bundle: SweepBundle, progress: SweepProgress): HTMLElement {
   const primary = progress.arms.filter((a) => a.primary);
   const pairWords = primary.map((a) => `(${a.contrastiveWeight}, ${a.distillWeight}) ${a.finishedSeeds.length} of ${a.plannedSeeds.length}`).join(", ");
   const state = bundle.complete ? "complete" : progress.finished > 0 ? "interim" : "not-started";

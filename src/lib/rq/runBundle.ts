@@ -67,11 +67,17 @@ export function bundleRuns(folder: string, read: ReadText, file: typeof RUN_MANI
   return {manifest, runs, problems};
 }
 
+/** A sweep's committed runs, and whether it is complete. */
+export interface SweepBundle extends RunBundle {
+  /** Whether the sweep wrote its index.json (every planned run finished). */
+  readonly complete: boolean;
+}
+
 /**
  * A sweep still under way lists its finished runs in progress.json and writes index.json once every
  * planned run is in: its runs from whichever it has, and whether it is complete.
  */
-export function bundleSweep(folder: string, read: ReadText): RunBundle & {readonly complete: boolean} {
+export function bundleSweep(folder: string, read: ReadText): SweepBundle {
   const complete = read(`${folder}/${RUN_MANIFEST}`) !== null;
   return {complete, ...bundleRuns(folder, read, complete ? RUN_MANIFEST : PROGRESS_MANIFEST)};
 }
