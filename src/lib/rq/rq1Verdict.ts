@@ -79,7 +79,8 @@ const ALPHA = RQ1_PREREGISTRATION.alpha;
 const points = (x: number) => `${x >= 0 ? "+" : "−"}${size(x)}`;
 const size = (x: number) => `${Math.abs(100 * x).toFixed(1)} points`;
 const percent = (x: number) => `${x >= 0 ? "+" : "−"}${Math.abs(100 * x).toFixed(1)}%`;
-const score = (x: number) => (100 * x).toFixed(1);
+// Scores as the tables print them (0 to 1), so a sentence and its table read alike.
+const score = (x: number) => x.toFixed(3);
 
 function outcomeOf(d: PairedDifference | null): Outcome {
   if (!d) return "untestable";
@@ -151,8 +152,8 @@ function metricFindings(metric: SweepMetric, rows: readonly SweepRow[], posterLa
   if (seedSd !== null && posterVsBaseline) {
     sentences.push(
       effectExceedsSpread
-        ? `The difference (${size(posterVsBaseline.mean)}) is larger than the typical spread between seeds (sd ${score(seedSd)} points).`
-        : `The difference (${size(posterVsBaseline.mean)}) is no larger than the typical spread between seeds (sd ${score(seedSd)} points).`
+        ? `The difference (${size(posterVsBaseline.mean)}) is larger than the typical spread between seeds (sd ${size(seedSd)}).`
+        : `The difference (${size(posterVsBaseline.mean)}) is no larger than the typical spread between seeds (sd ${size(seedSd)}).`
     );
   }
   return {metric, byLambda, baseline, poster, optimum, trend, holmP: null, posterVsBaseline, optimumVsBaseline, outcome, seedSd, effectExceedsSpread, sentences};

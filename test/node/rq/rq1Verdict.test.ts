@@ -30,7 +30,9 @@ describe("rq1Verdict", () => {
     expect(avg.trend!.optimum).toBeGreaterThan(0.6);
     expect(avg.trend!.optimum).toBeLessThan(0.9);
     expect(v.sentences.join(" ")).toMatch(/The trend over all 5 weights \(a quadratic in w_d, one level per seed\) peaks at w_d = 0\.\d\d, \+\d\.\d points over contrastive-only \(95% interval of the peak over 2000 resamplings of the 3 seeds: w_d 0\.\d\d to 0\.\d\d\)/);
-    expect(v.sentences.join(" ")).toMatch(/larger than the typical spread between seeds/);
+    // Scores in the sentences read as in the tables (0 to 1); differences and spreads in points.
+    expect(v.sentences.join(" ")).toMatch(/The highest mean is at w_d = 0\.75 \(mean 0\.440, \+4\.0 points over contrastive-only/);
+    expect(v.sentences.join(" ")).toMatch(/larger than the typical spread between seeds \(sd \d\.\d points\)/);
   });
 
   it("says contrastive-only wins when it does, on every score", () => {
@@ -42,7 +44,7 @@ describe("rq1Verdict", () => {
     expect(avg.posterVsBaseline!.wins).toBe(0);
     expect(v.headline).toBe("RQ1 does not replicate on Average: contrastive-only beats distillation (w_d = 0.75) beyond seed noise.");
     expect(v.sentences).toContain("The poster's direction does not replicate: contrastive-only is better here, beyond seed noise.");
-    expect(v.sentences).toContain("The highest mean is at w_d = 0: contrastive-only (mean 45.0).");
+    expect(v.sentences).toContain("The highest mean is at w_d = 0: contrastive-only (mean 0.450).");
     expect(avg.trend!.optimum).toBe(0);
     // Each suite once: the group means (Average, Retrieval = the Scenes suite, …) are not counted again.
     const suites = SWEEP_METRICS.filter((m) => m.kind === "suite").length;
