@@ -139,9 +139,13 @@ function metricFindings(metric: SweepMetric, rows: readonly SweepRow[], posterLa
   }
   if (trend) {
     const where = trend.optimum === 0 ? "w_d = 0, contrastive-only" : `w_d = ${trend.optimum.toFixed(2)}, ${points(trend.gain)} over contrastive-only`;
-    const spread = trend.optimumInterval
-      ? ` (95% interval of the peak over ${trend.resamples} resamplings of the ${trend.seeds} seeds: w_d ${trend.optimumInterval[0].toFixed(2)} to ${trend.optimumInterval[1].toFixed(2)})`
-      : ` (${trend.seeds} seed${trend.seeds === 1 ? "" : "s"}: too few to resample for an interval)`;
+    const [low, high] = trend.optimumInterval?.map((w) => w.toFixed(2)) ?? [];
+    // An interval that is one point (a peak pinned to an end of the range) is said as what it means.
+    const spread = low === undefined
+      ? ` (${trend.seeds} seed${trend.seeds === 1 ? "" : "s"}: too few to resample for an interval)`
+      : low === high
+        ? ` (at least 95% of ${trend.resamples} resamplings of the ${trend.seeds} seeds peak at w_d = ${low} too)`
+        : ` (95% interval of the peak over ${trend.resamples} resamplings of the ${trend.seeds} seeds: w_d ${low} to ${high})`;
     sentences.push(`The trend over all ${byLambda.length} weights (a quadratic in w_d, one level per seed) peaks at ${where}${spread}.`);
   }
   sentences.push(

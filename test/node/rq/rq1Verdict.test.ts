@@ -26,10 +26,17 @@ describe("rq1Verdict", () => {
     expect(v.headline).toBe("RQ1 replicates on Average: distillation (w_d = 0.75) beats contrastive-only beyond seed noise.");
     expect(v.sentences.join(" ")).toMatch(/beats contrastive-only by \+4\.0 points \(\+10\.0% relative; 95% interval \+4\.0 points to \+4\.0 points over 3 paired seeds, better on 3 of 3\)/);
     expect(v.sentences.join(" ")).toMatch(/The highest mean is at w_d = 0\.75 .*not adjusted for picking the highest of 5, the poster's choice/);
-    // sin(2πλ/3) peaks at λ = 0.75; the quadratic through the five weights peaks close by.
+    // sin(2πλ/3) peaks at λ = 0.75; the quadratic through the five weights peaks close by. The
+    // seeds differ by a constant only, so every resampling has the same peak: a one-point interval.
     expect(avg.trend!.optimum).toBeGreaterThan(0.6);
     expect(avg.trend!.optimum).toBeLessThan(0.9);
-    expect(v.sentences.join(" ")).toMatch(/The trend over all 5 weights \(a quadratic in w_d, one level per seed\) peaks at w_d = 0\.\d\d, \+\d\.\d points over contrastive-only \(95% interval of the peak over 2000 resamplings of the 3 seeds: w_d 0\.\d\d to 0\.\d\d\)/);
+    expect(v.sentences.join(" ")).toMatch(/The trend over all 5 weights \(a quadratic in w_d, one level per seed\) peaks at w_d = 0\.\d\d, \+\d\.\d points over contrastive-only \(at least 95% of 2000 resamplings of the 3 seeds peak at w_d = 0\.\d\d too\)/);
+    // Seeds that disagree on the slope move the peak between resamplings: an interval with two ends.
+    const tilted = rq1Verdict(rows((l, s) => 0.4 + 0.04 * Math.sin((Math.PI / 1.5) * l) + 0.03 * (s - 2) * l), {metrics: average});
+    const [, low, high] = tilted.sentences.join(" ").match(/\(95% interval of the peak over 2000 resamplings of the 3 seeds: w_d (\d\.\d\d) to (\d\.\d\d)\)/)!;
+    expect(Number(low)).toBeLessThan(Number(high));
+    expect(Number(low)).toBeLessThanOrEqual(tilted.metrics[0].trend!.optimum);
+    expect(Number(high)).toBeGreaterThanOrEqual(tilted.metrics[0].trend!.optimum);
     // Scores in the sentences read as in the tables (0 to 1); differences and spreads in points.
     expect(v.sentences.join(" ")).toMatch(/The highest mean is at w_d = 0\.75 \(mean 0\.440, \+4\.0 points over contrastive-only/);
     expect(v.sentences.join(" ")).toMatch(/larger than the typical spread between seeds \(sd \d\.\d points\)/);
@@ -46,6 +53,8 @@ describe("rq1Verdict", () => {
     expect(v.sentences).toContain("The poster's direction does not replicate: contrastive-only is better here, beyond seed noise.");
     expect(v.sentences).toContain("The highest mean is at w_d = 0: contrastive-only (mean 0.450).");
     expect(avg.trend!.optimum).toBe(0);
+    // Every resampling peaks at the end of the range too: the one-point interval is said in words.
+    expect(v.sentences).toContain("The trend over all 5 weights (a quadratic in w_d, one level per seed) peaks at w_d = 0, contrastive-only (at least 95% of 2000 resamplings of the 3 seeds peak at w_d = 0.00 too).");
     // Each suite once: the group means (Average, Retrieval = the Scenes suite, …) are not counted again.
     const suites = SWEEP_METRICS.filter((m) => m.kind === "suite").length;
     expect(v.sentences.at(-1)).toBe(`Secondary, each of the ${suites} suites counted once (group means only re-count them): distillation is ahead on 0 (beyond seed noise on 0 after Holm's correction for ${suites} tests) and behind on ${suites} (beyond seed noise on ${suites}).`);
