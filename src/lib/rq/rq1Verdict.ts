@@ -140,7 +140,8 @@ function metricFindings(metric: SweepMetric, rows: readonly SweepRow[], posterLa
   if (trend) {
     const where = trend.optimum === 0 ? "w_d = 0, contrastive-only" : `w_d = ${trend.optimum.toFixed(2)}, ${points(trend.gain)} over contrastive-only`;
     const [low, high] = trend.optimumInterval?.map((w) => w.toFixed(2)) ?? [];
-    // An interval that is one point (a peak pinned to an end of the range) is said as what it means.
+    // An interval that is one point (every resampling peaks at the same w_d, here at the end of the
+    // range) is said as what it means.
     const spread = low === undefined
       ? ` (${trend.seeds} seed${trend.seeds === 1 ? "" : "s"}: too few to resample for an interval)`
       : low === high
