@@ -1,7 +1,5 @@
-import type {Rq1Verdict} from "./rq1Verdict.js";
+import {score, type Rq1Verdict} from "./rq1Verdict.js";
 import type {SeedSummary, SeedValues} from "./seedStats.js";
-
-const score = (x: number) => x.toFixed(3);
 
 /**
  * An RQ1 verdict as markdown, for the README: its sentences, then each weighting's mean over its

@@ -79,8 +79,8 @@ const ALPHA = RQ1_PREREGISTRATION.alpha;
 const points = (x: number) => `${x >= 0 ? "+" : "−"}${size(x)}`;
 const size = (x: number) => `${Math.abs(100 * x).toFixed(1)} points`;
 const percent = (x: number) => `${x >= 0 ? "+" : "−"}${Math.abs(100 * x).toFixed(1)}%`;
-// Scores as the tables print them (0 to 1), so a sentence and its table read alike.
-const score = (x: number) => x.toFixed(3);
+/** A score as the RQ1 sentences and tables print it (0 to 1), so a sentence and its table read alike. */
+export const score = (x: number) => x.toFixed(3);
 
 function outcomeOf(d: PairedDifference | null): Outcome {
   if (!d) return "untestable";
