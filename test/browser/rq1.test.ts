@@ -77,6 +77,12 @@ describe("the RQ1 page", () => {
     expect(await page.getAttribute(".rq1-preregistered", "data-planned")).toBe("55");
     if (state === "interim") expect(await page.getAttribute(".rq1-preregistered", "data-finished")).toBe(String(finished));
     expect(await page.$$(".rq1-preregistered-verdict")).toHaveLength(state === "not-started" ? 0 : 1);
+    if (state !== "not-started") {
+      expect(await page.getAttribute(".rq1-preregistered-verdict", "data-complete")).toBe(String(state === "complete"));
+      const said = await page.textContent(".rq1-preregistered");
+      if (state === "complete") expect(said).toContain("The verdict below is the pre-registered one.");
+      else expect(said).toContain("not the verdict");
+    }
     await page.close();
   });
 
