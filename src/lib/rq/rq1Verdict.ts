@@ -148,6 +148,12 @@ function metricFindings(metric: SweepMetric, rows: readonly SweepRow[], posterLa
         ? ` (at least 95% of ${trend.resamples} resamplings of the ${trend.seeds} seeds peak at w_d = ${low} too)`
         : ` (95% interval of the peak over ${trend.resamples} resamplings of the ${trend.seeds} seeds: w_d ${low} to ${high})`;
     sentences.push(`The trend over all ${byLambda.length} weights (a quadratic in w_d, one level per seed) peaks at ${where}${spread}.`);
+    // A quadratic fitted to scores that climb and then level off has its vertex past the range, so
+    // its peak lands on the last weight whether or not that weight is better than its neighbours.
+    const last = byLambda[byLambda.length - 1].lambda;
+    if (last > 0 && Math.abs(trend.optimum - last) < ON_GRID) {
+      sentences.push(`A peak at the end of the range says only that the fitted curve still rises at w_d = ${last}: the scores may climb to the end or level off before it, which each weight's mean shows.`);
+    }
   }
   sentences.push(
     optimum === baseline

@@ -40,6 +40,16 @@ describe("rq1Verdict", () => {
     // Scores in the sentences read as in the tables (0 to 1); differences and spreads in points.
     expect(v.sentences.join(" ")).toMatch(/The highest mean is at w_d = 0\.75 \(mean 0\.440, \+4\.0 points over contrastive-only/);
     expect(v.sentences.join(" ")).toMatch(/larger than the typical spread between seeds \(sd \d\.\d points\)/);
+    expect(v.sentences.join(" ")).not.toMatch(/end of the range/);
+  });
+
+  it("says a trend peak at the last weight may be a plateau, not a better end", () => {
+    // Scores that climb to w_d = 0.75 and stay level: the quadratic's vertex falls past the range (at 1.2).
+    const v = rq1Verdict(rows((l, s) => 0.4 + 0.08 * Math.min(l, 0.75) + seedShift(s)), {metrics: average});
+    expect(v.metrics[0].trend!.optimum).toBe(1);
+    expect(v.sentences).toContain(
+      "A peak at the end of the range says only that the fitted curve still rises at w_d = 1: the scores may climb to the end or level off before it, which each weight's mean shows."
+    );
   });
 
   it("says contrastive-only wins when it does, on every score", () => {
