@@ -1,6 +1,6 @@
 import * as Plot from "@observablehq/plot";
 import {html} from "htl";
-import type {MetricFindings, Rq1Verdict} from "../lib/rq/rq1Verdict.js";
+import {rowOutcome, type MetricFindings, type Rq1Verdict} from "../lib/rq/rq1Verdict.js";
 import type {TeacherScores} from "../lib/rq/teacherScores.js";
 
 /**
@@ -34,7 +34,7 @@ function sweepChart(f: MetricFindings, teachers: readonly TeacherScores[], poste
       Plot.dot(means, {x: "lambda", y: "mean", r: 4, fill: "var(--theme-foreground-focus)", tip: true, channels: {seeds: "n", low: "low", high: "high"}})
     ]
   });
-  return html`<figure class="rq-sweep-chart" data-metric=${f.metric.key} data-outcome=${f.outcome} style="margin:0">${chart}</figure>`;
+  return html`<figure class="rq-sweep-chart" data-metric=${f.metric.key} data-outcome=${rowOutcome(f)} style="margin:0">${chart}</figure>`;
 }
 
 const OUTCOME_WORDS: Record<MetricFindings["outcome"], string> = {
@@ -59,19 +59,20 @@ export function verdictBlock(v: Rq1Verdict): HTMLElement {
 export function findingsTable(v: Rq1Verdict): HTMLElement {
   const pts = (x: number | null | undefined) => (x === null || x === undefined ? "" : `${x >= 0 ? "+" : "−"}${Math.abs(100 * x).toFixed(1)}`);
   return html`<table class="rq-findings" style="max-width:none">
-    <thead><tr><th>score</th><th style="text-align:right">contrastive-only</th><th style="text-align:right">w_d = ${v.posterLambda}</th>
-      <th style="text-align:right">difference (points)</th><th style="text-align:right">95% interval</th><th>outcome</th><th style="text-align:right">p (Holm)</th><th style="text-align:right">peak of the trend (95%)</th></tr></thead>
+    <thead><tr><th>score</th><th style="text-align:right">contrastive-only (×100)</th><th style="text-align:right">w_d = ${v.posterLambda} (×100)</th>
+      <th style="text-align:right">difference (points)</th><th style="text-align:right">95% interval</th><th>outcome (suites: after Holm)</th><th style="text-align:right">p (Holm)</th><th style="text-align:right">peak of the trend (95%)</th></tr></thead>
     <tbody>${v.metrics.map((f) => {
       const d = f.posterVsBaseline;
       const t = f.trend;
       const p = f.metric.kind === "suite" ? f.holmP : (d?.p ?? null);
-      return html`<tr data-metric=${f.metric.key} data-outcome=${f.outcome} data-kind=${f.metric.kind} data-p=${p ?? ""} data-peak=${t?.optimum ?? ""}>
+      const outcome = rowOutcome(f);
+      return html`<tr data-metric=${f.metric.key} data-outcome=${outcome} data-kind=${f.metric.kind} data-p=${p ?? ""} data-peak=${t?.optimum ?? ""}>
         <td>${f.metric.label}</td>
         <td style="text-align:right">${f.baseline ? (100 * f.baseline.mean).toFixed(1) : ""}</td>
         <td style="text-align:right">${f.poster ? (100 * f.poster.mean).toFixed(1) : ""}</td>
         <td style="text-align:right">${pts(d?.mean)}</td>
         <td style="text-align:right">${d && d.low !== null ? `${pts(d.low)} … ${pts(d.high)}` : ""}</td>
-        <td>${OUTCOME_WORDS[f.outcome]}</td>
+        <td>${OUTCOME_WORDS[outcome]}</td>
         <td style="text-align:right">${p === null ? "" : p < 0.001 ? "< 0.001" : p.toFixed(3)}</td>
         <td style="text-align:right">${t ? `${t.optimum.toFixed(2)}${t.optimumInterval ? ` (${t.optimumInterval[0].toFixed(2)}–${t.optimumInterval[1].toFixed(2)})` : ""}` : ""}</td>
       </tr>`;

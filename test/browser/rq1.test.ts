@@ -82,6 +82,9 @@ describe("the RQ1 page", () => {
       const said = await page.textContent(".rq1-preregistered");
       if (state === "complete") expect(said).toContain("The verdict below is the pre-registered one.");
       else expect(said).toContain("not the verdict");
+      // A suite's row says "beyond noise" only where its Holm-corrected p says so.
+      const rows = await page.$$eval(".rq1-preregistered-verdict table.rq-findings tbody tr", (trs) => trs.map((tr) => ({...(tr as HTMLElement).dataset})));
+      for (const r of rows.filter((r) => r.kind === "suite" && r.p !== "" && Number(r.p) >= 0.05)) expect(["weak", "weak-reversed", "tie"]).toContain(r.outcome);
     }
     await page.close();
   });

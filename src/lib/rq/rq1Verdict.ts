@@ -82,6 +82,16 @@ const percent = (x: number) => `${x >= 0 ? "+" : "−"}${Math.abs(100 * x).toFix
 /** A score as the RQ1 sentences and tables print it (0 to 1), so a sentence and its table read alike. */
 export const score = (x: number) => x.toFixed(3);
 
+/**
+ * The outcome a row of the findings states. A suite is one test of a family, so it is "beyond
+ * seed noise" only after Holm's correction, as in the verdict's tally of suites; a group mean (the
+ * Average among them, the primary score) keeps its own test's outcome.
+ */
+export function rowOutcome(f: MetricFindings): Outcome {
+  if (f.metric.kind !== "suite" || f.holmP === null || f.holmP < ALPHA) return f.outcome;
+  return f.outcome === "replicates" ? "weak" : f.outcome === "reversed" ? "weak-reversed" : f.outcome;
+}
+
 function outcomeOf(d: PairedDifference | null): Outcome {
   if (!d) return "untestable";
   if (d.mean === 0) return "tie";

@@ -1,5 +1,5 @@
 import {describe, expect, it} from "vitest";
-import {rq1Verdict} from "../../../src/lib/rq/rq1Verdict.js";
+import {rowOutcome, rq1Verdict} from "../../../src/lib/rq/rq1Verdict.js";
 import {SWEEP_METRICS, sweepRows, type SweepRow} from "../../../src/lib/rq/sweepTable.js";
 import {runResult, sweep} from "./fixtures.js";
 
@@ -41,6 +41,19 @@ describe("rq1Verdict", () => {
     expect(v.sentences.join(" ")).toMatch(/The highest mean is at w_d = 0\.75 \(mean 0\.440, \+4\.0 points over contrastive-only/);
     expect(v.sentences.join(" ")).toMatch(/larger than the typical spread between seeds \(sd \d\.\d points\)/);
     expect(v.sentences.join(" ")).not.toMatch(/end of the range/);
+  });
+
+  it("states a suite beyond seed noise only after Holm's correction, and a group mean by its own test", () => {
+    const v = rq1Verdict(rows((l, s) => 0.4 + 0.04 * Math.sin((Math.PI / 1.5) * l) + seedShift(s)));
+    const suite = v.metrics.find((f) => f.metric.kind === "suite")!;
+    const group = v.metrics.find((f) => f.metric.kind === "group")!;
+    expect(suite.outcome).toBe("replicates");
+    expect(rowOutcome({...suite, holmP: 0.01})).toBe("replicates");
+    expect(rowOutcome({...suite, holmP: 0.2})).toBe("weak");
+    expect(rowOutcome({...suite, outcome: "reversed", holmP: 0.2})).toBe("weak-reversed");
+    expect(rowOutcome({...suite, outcome: "weak", holmP: 0.01})).toBe("weak");
+    expect(group.holmP).toBeNull();
+    expect(rowOutcome(group)).toBe(group.outcome);
   });
 
   it("says a trend peak at the last weight may be a plateau, not a better end", () => {
