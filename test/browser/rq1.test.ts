@@ -1,6 +1,7 @@
 import {existsSync, readFileSync} from "node:fs";
 import type {Page} from "playwright-core";
 import {describe, expect, it} from "vitest";
+import {RQ1_PREREGISTRATION} from "../../src/lib/rq/rq1Preregistration.js";
 import {SWEEP_METRICS} from "../../src/lib/rq/sweepTable.js";
 import {runExport, sweep} from "../node/rq/fixtures.js";
 import {builtSiteInChromium, settledCellErrors} from "./site.js";
@@ -84,7 +85,7 @@ describe("the RQ1 page", () => {
       else expect(said).toContain("not the verdict");
       // A suite's row says "beyond noise" only where its Holm-corrected p says so.
       const rows = await page.$$eval(".rq1-preregistered-verdict table.rq-findings tbody tr", (trs) => trs.map((tr) => ({...(tr as HTMLElement).dataset})));
-      for (const r of rows.filter((r) => r.kind === "suite" && r.p !== "" && Number(r.p) >= 0.05)) expect(["weak", "weak-reversed", "tie"]).toContain(r.outcome);
+      for (const r of rows.filter((r) => r.kind === "suite" && r.p !== "" && Number(r.p) >= RQ1_PREREGISTRATION.alpha)) expect(["weak", "weak-reversed", "tie"]).toContain(r.outcome);
     }
     await page.close();
   });
