@@ -23,6 +23,9 @@ export default defineConfig({
           environment: "node",
           testTimeout: 300_000,
           hookTimeout: 300_000,
+          // A page's cells settle asynchronously (the results page's view link is compressed before its export
+          // panel redraws), and on a loaded CI machine that can take longer than expect.poll's default 1 s.
+          expect: {poll: {timeout: 15_000}},
           fileParallelism: false
         }
       }
