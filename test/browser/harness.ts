@@ -3,7 +3,7 @@ import {createServer, type Server} from "node:http";
 import {basename, extname, join, normalize, resolve} from "node:path";
 import type {AddressInfo} from "node:net";
 import {build} from "esbuild";
-import {chromium, type Browser, type Page} from "playwright-core";
+import {chromium, type Browser, type Page, type Route} from "playwright-core";
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
@@ -101,9 +101,26 @@ export async function openPage(browser: Browser, url: string, {before}: {before?
       log.foreignRequests.push(req.url());
     }
   });
+  await page.route("**/_observablehq/runtime.*.js", exposeFrameworkRuntime);
   await before?.(page);
   await page.goto(url);
   return {page, log};
+}
+
+/**
+ * Serves Framework's runtime module with one addition: each runtime that computes registers
+ * itself on `globalThis.__frameworkRuntimes`, so a test can ask it whether any cell is still
+ * computing (settledCells). The built client exports only `define`, and Framework marks no
+ * running cell in the DOM, so nothing else tells.
+ */
+async function exposeFrameworkRuntime(route: Route): Promise<void> {
+  const response = await route.fetch();
+  const body = await response.text();
+  const runtime = /\b([\w$]+) as Runtime\b/.exec(body)?.[1];
+  if (!runtime) throw new Error(`${route.request().url()}: no exported Runtime to hook`);
+  // The set exists from the module's first run, so settledCells can tell "not exposed" from "not started".
+  const hook = `\n{globalThis.__frameworkRuntimes??=new Set;const compute=${runtime}.prototype._compute;${runtime}.prototype._compute=function(){globalThis.__frameworkRuntimes.add(this);return compute.call(this)}}\n`;
+  await route.fulfill({response, body: body + hook});
 }
 
 const WASM_DIR = resolve("node_modules/@tensorflow/tfjs-backend-wasm/dist");

@@ -11,7 +11,7 @@ import {similarityLogits} from "../../src/lib/distill/similarity.js";
 import {selectiveScan} from "../../src/lib/mamba/selectiveScan.js";
 import {Rng} from "../../src/lib/random/rng.js";
 import {openPage, type PageLog} from "./harness.js";
-import {builtSiteInChromium, settledCellErrors} from "./site.js";
+import {builtSiteInChromium, settledCellErrors, settledCells} from "./site.js";
 
 // The page runs the library in Chromium (wasm); this file runs the same library in Node (cpu)
 // on the inputs the page reports, and checks that the page shows what the library computes.
@@ -33,7 +33,7 @@ beforeAll(async () => {
 
 const json = async <T>(selector: string, attribute: string): Promise<T> => JSON.parse((await page.getAttribute(selector, attribute))!);
 const matrix = (name: string) => json<number[][]>(`figure.method-matrix[data-name="${name}"]`, "data-values");
-const settle = () => page.waitForFunction(() => document.querySelectorAll(".observablehq--running").length === 0);
+const settle = () => settledCells(page);
 /** Types `value` into the number box of the input labelled `label`, as a user would. */
 const typeInto = async (label: string, value: number) => {
   const box = page.locator(`form:has-text('${label}') input[type=number]`).first();

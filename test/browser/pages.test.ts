@@ -1,3 +1,4 @@
+import type {Page} from "playwright-core";
 import {describe, expect, it} from "vitest";
 import {openPage} from "./harness.js";
 import {builtSiteInChromium, settledCellErrors, sitePages} from "./site.js";
@@ -20,6 +21,23 @@ describe("every page of the built site", () => {
     // Observable Inputs' stylesheet (scripts/siteAssets.ts) reaches every control: only it sets --label-width.
     const unstyled = await page.$$eval("[class*='inputs-']", (els) => els.filter((e) => getComputedStyle(e).getPropertyValue("--label-width") === "").map((e) => e.className));
     expect(unstyled).toEqual([]);
+    await page.close();
+  });
+
+  it("waits, when told to settle, for a cell whose data is still on its way", async () => {
+    // The results page's committed runs arrive 2 s late: until they do, no runs panel is drawn.
+    const slow = (p: Page) =>
+      p.route("**/_file/components/resultsCommittedRuns.*.json", async (route) => {
+        await new Promise((r) => setTimeout(r, 2000));
+        await route.fulfill({contentType: "application/json", body: JSON.stringify({manifest: null, runs: [], problems: []})});
+      });
+    const {page, log} = await openPage(site.browser, `${site.server.url}/notebooks/results`, {before: slow});
+    await page.waitForSelector("main h1");
+    expect(await page.$$("main .results-runs")).toHaveLength(0);
+    expect(await settledCellErrors(page)).toEqual([]);
+    // Read without waiting: the panel must be there already.
+    expect(await page.$eval("main .results-runs", (el) => el.getAttribute("data-count"))).toBe("0");
+    expect(log.errors).toEqual([]);
     await page.close();
   });
 

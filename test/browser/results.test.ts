@@ -3,7 +3,7 @@ import {resolve} from "node:path";
 import type {Page} from "playwright-core";
 import {beforeAll, describe, expect, it} from "vitest";
 import {openPage, type PageLog} from "./harness.js";
-import {builtSiteInChromium, settledCellErrors} from "./site.js";
+import {builtSiteInChromium, settledCellErrors, settledCells} from "./site.js";
 import {labMeansFromFile} from "../fixtures/results/labMeans.js";
 
 const FIXTURES = resolve("test/fixtures/results");
@@ -37,7 +37,7 @@ let loads = 0;
 const load = async (files: string[]) => {
   await page.setInputFiles("input.results-file-input", files);
   await page.waitForSelector(`.results-problems[data-loads="${++loads}"]`, {state: "attached"});
-  await page.waitForFunction(() => document.querySelectorAll(".observablehq--running").length === 0);
+  await settledCells(page);
 };
 /** Group rows of the group table: id → values per run (raw numbers, NaN where missing). */
 const groupValues = (p: Page = page) =>
@@ -195,7 +195,7 @@ describe("the results page with the committed runs", () => {
     const listed = JSON.parse(readFileSync("data/runs/index.json", "utf8")).runs.length;
     const {page: p, log: l} = await openPage(site.browser, `${site.server.url}/notebooks/results`);
     await p.waitForSelector("main .results-runs");
-    await p.waitForFunction(() => document.querySelectorAll(".observablehq--running").length === 0);
+    await settledCells(p);
     expect(await runCount(p)).toBe(listed);
     expect(l.errors).toEqual([]);
     await p.close();

@@ -4,25 +4,24 @@ import {describe, expect, it} from "vitest";
 import {RQ1_PREREGISTRATION} from "../../src/lib/rq/rq1Preregistration.js";
 import {SWEEP_METRICS} from "../../src/lib/rq/sweepTable.js";
 import {runExport, sweep} from "../node/rq/fixtures.js";
+import {openPage} from "./harness.js";
 import {builtSiteInChromium, settledCellErrors} from "./site.js";
 
 const site = builtSiteInChromium();
 
 /** Opens the RQ1 page, optionally serving other contents for its bundled assets (name → JSON). */
 async function open(assets: Record<string, unknown> = {}): Promise<{page: Page; errors: string[]}> {
-  const page = await site.browser.newPage();
-  const errors: string[] = [];
-  page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
-  page.on("pageerror", (e) => errors.push(String(e)));
   // A test that serves its own sweep also hides the pre-registered one, whose verdict would share the page's selectors.
   const served = "rq1-runs" in assets ? {"rq1-preregistered": {complete: false, manifest: null, runs: [], problems: []}, ...assets} : assets;
-  for (const [name, body] of Object.entries(served)) {
-    await page.route(`**/_file/assets/rq/${name}.*.json`, (route) => route.fulfill({contentType: "application/json", body: JSON.stringify(body)}));
-  }
-  await page.goto(`${site.server.url}/notebooks/rq1`);
+  const serve = async (page: Page) => {
+    for (const [name, body] of Object.entries(served)) {
+      await page.route(`**/_file/assets/rq/${name}.*.json`, (route) => route.fulfill({contentType: "application/json", body: JSON.stringify(body)}));
+    }
+  };
+  const {page, log} = await openPage(site.browser, `${site.server.url}/notebooks/rq1`, {before: serve});
   await page.waitForSelector("main h1");
   expect(await settledCellErrors(page)).toEqual([]);
-  return {page, errors};
+  return {page, errors: log.errors};
 }
 
 const bundle = (score: (lambda: number, seed: number) => number) => ({
@@ -164,7 +163,6 @@ describe("the RQ1 page", () => {
   });
 });
 
-// Unrun so far: written without Chromium (the machine was busy); run with `npm run test:browser`.
 describe("the RQ1 page with loaded files", () => {
   const lab = (wc: number, wd: number, s: number) => `test/fixtures/rq1/lab/dmclip-wc${wc}-wd${wd}-seed${s}/eval_results.jsonl`;
   const files = [0, 0.25, 0.75, 1].flatMap((wd) => [1, 2, 3].map((s) => lab(1 - wd, wd, s)));
@@ -190,6 +188,8 @@ describe("the RQ1 page with loaded files", () => {
     expect(await page.$$(".rq-loaded-gain svg")).toHaveLength(1);
     expect(await page.getAttribute(".rq-loaded-verdict .rq-verdict", "data-outcome")).toBe("replicates");
     expect(await page.$$eval(".rq-loaded-verdict table.rq-findings tbody tr", (trs) => trs.map((tr) => (tr as HTMLElement).dataset.metric))).toEqual(["avg_perf", "in_val", "in_shift", "flickr30k_t2i", "flickr30k_i2t", "coco_t2i", "coco_i2t"]);
+    // The export panel waits for the sweep's link to be compressed, after the analysis above has drawn.
+    await page.waitForSelector(".results-export");
     expect(await page.$$eval(".results-download", (as) => as.map((a) => (a as HTMLElement).dataset.file))).toEqual(["comparison.csv", "comparison.md"]);
     // The link restores the same analysis on a fresh page.
     const link = await page.inputValue(".results-view-link");

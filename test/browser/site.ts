@@ -30,9 +30,41 @@ export function sitePages(): string[] {
   return pages.sort();
 }
 
-/** Waits until Framework has no cell still running; errors inside cells come back as text. */
+/**
+ * Waits for a moment when no cell of the page is computing: Framework's runtime has no recompute
+ * scheduled and every variable's latest value has settled. Framework 1.13 marks no running cell in
+ * the DOM (`.observablehq--running` never appears), so this asks the runtime itself, which pages
+ * opened with openPage expose. A generator between two values counts as settled, so a page that
+ * polls still settles.
+ */
+export async function settledCells(page: Page, timeout = 120_000): Promise<void> {
+  // Polled from here: page.waitForFunction does not await an async predicate (its promise is truthy).
+  const settled = () =>
+    page.evaluate(async () => {
+      interface Runtime {
+        _computing: unknown;
+        _variables: Set<{_promise: Promise<unknown>}>;
+      }
+      const runtimes = (globalThis as {__frameworkRuntimes?: Set<Runtime>}).__frameworkRuntimes;
+      if (!runtimes) throw new Error("Framework's runtime is not exposed: open the page with openPage");
+      if (runtimes.size === 0) return false;
+      const variables = [...runtimes].flatMap((r) => [...r._variables]);
+      let count = 0;
+      for (const v of variables) v._promise.then(() => count++, () => count++);
+      // A task later, every settled promise's reaction has run (they are microtasks).
+      await new Promise((r) => setTimeout(r, 0));
+      return count === variables.length && [...runtimes].every((r) => !r._computing);
+    });
+  const deadline = Date.now() + timeout;
+  while (!(await settled())) {
+    if (Date.now() > deadline) throw new Error(`${page.url()}: cells still computing after ${timeout} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Waits until no cell is computing (settledCells); errors inside cells come back as text. */
 export async function settledCellErrors(page: Page, timeout = 120_000): Promise<string[]> {
-  await page.waitForFunction(() => document.querySelectorAll(".observablehq--running").length === 0, null, {timeout});
+  await settledCells(page, timeout);
   return page.$$eval(".observablehq--error", (nodes) => nodes.map((n) => n.textContent ?? ""));
 }
 
