@@ -33,7 +33,6 @@ beforeAll(async () => {
 
 const json = async <T>(selector: string, attribute: string): Promise<T> => JSON.parse((await page.getAttribute(selector, attribute))!);
 const matrix = (name: string) => json<number[][]>(`figure.method-matrix[data-name="${name}"]`, "data-values");
-const settle = () => settledCells(page);
 /** Types `value` into the number box of the input labelled `label`, as a user would. */
 const typeInto = async (label: string, value: number) => {
   const box = page.locator(`form:has-text('${label}') input[type=number]`).first();
@@ -89,7 +88,7 @@ describe("the method page", () => {
       if (delta !== null) {
         await typeInto("Δ (step size)", delta);
         await expect.poll(() => page.getAttribute(".method-scan", "data-delta")).toBe(String(delta));
-        await settle();
+        await settledCells(page);
       }
       const inputs = await json<ScanInputs>(".method-scan", "data-inputs");
       const states = await json<number[][]>(".method-scan", "data-states");
@@ -179,7 +178,7 @@ describe("the method page", () => {
     await expect.poll(async () => (await json<{contrastiveWeight: number}>(".method-losses", "data-settings")).contrastiveWeight).toBe(1);
     await page.getByLabel("100 (MobileCLIP's)").check();
     await expect.poll(async () => (await json<{teacherScale: unknown}>(".method-losses", "data-settings")).teacherScale).toBe(100);
-    await settle();
+    await settledCells(page);
     const shown = await json<{contrastive: number; total: number}>(".method-losses", "data-losses");
     expect(shown.total).toBeCloseTo(shown.contrastive, 6);
     await checkLosses();
@@ -191,7 +190,7 @@ describe("the method page", () => {
       if (pick !== null) {
         await typeInto("sample", pick);
         await expect.poll(() => page.getAttribute(".method-sample", "data-index")).toBe(String(pick));
-        await settle();
+        await settledCells(page);
       }
       const index = Number(await page.getAttribute(".method-sample", "data-index"));
       expect(Number(await page.getAttribute(".method-sample", "data-seed"))).toBe(shard.seeds[index]);

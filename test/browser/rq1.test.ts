@@ -5,7 +5,7 @@ import {RQ1_PREREGISTRATION} from "../../src/lib/rq/rq1Preregistration.js";
 import {SWEEP_METRICS} from "../../src/lib/rq/sweepTable.js";
 import {runExport, sweep} from "../node/rq/fixtures.js";
 import {openPage} from "./harness.js";
-import {builtSiteInChromium, settledCellErrors} from "./site.js";
+import {builtSiteInChromium, settledCellErrors, settledCells} from "./site.js";
 
 const site = builtSiteInChromium();
 
@@ -173,6 +173,7 @@ describe("the RQ1 page with loaded files", () => {
       paths.map((p) => ({name: p.split("/").slice(-2).join("-"), mimeType: "application/jsonl", buffer: readFileSync(p)}))
     );
     await page.waitForSelector(`.rq-load-problems[data-loads="${loads}"]`, {state: "attached"});
+    await settledCells(page);
   };
 
   it("analyses a dropped sweep with the numbers the files give", async () => {
@@ -188,8 +189,6 @@ describe("the RQ1 page with loaded files", () => {
     expect(await page.$$(".rq-loaded-gain svg")).toHaveLength(1);
     expect(await page.getAttribute(".rq-loaded-verdict .rq-verdict", "data-outcome")).toBe("replicates");
     expect(await page.$$eval(".rq-loaded-verdict table.rq-findings tbody tr", (trs) => trs.map((tr) => (tr as HTMLElement).dataset.metric))).toEqual(["avg_perf", "in_val", "in_shift", "flickr30k_t2i", "flickr30k_i2t", "coco_t2i", "coco_i2t"]);
-    // The export panel waits for the sweep's link to be compressed, after the analysis above has drawn.
-    await page.waitForSelector(".results-export");
     expect(await page.$$eval(".results-download", (as) => as.map((a) => (a as HTMLElement).dataset.file))).toEqual(["comparison.csv", "comparison.md"]);
     // The link restores the same analysis on a fresh page.
     const link = await page.inputValue(".results-view-link");
